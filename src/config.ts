@@ -1,0 +1,91 @@
+import type { Env } from './env';
+import { ApiError } from './errors';
+
+/** Defaults for MODEL_ALIASES: OpenAI names clients ship with, mapped to comparable Workers AI models. */
+export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, string>> = {
+  'gpt-3.5-turbo': '@cf/meta/llama-3.1-8b-instruct',
+  'gpt-4o-mini': '@cf/meta/llama-3.1-8b-instruct',
+  'gpt-4.1-mini': '@cf/meta/llama-3.1-8b-instruct',
+  'gpt-4': '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
+  'gpt-4o': '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
+  'gpt-4.1': '@cf/meta/llama-4-scout-17b-16e-instruct',
+  'o1-mini': '@cf/qwen/qwq-32b',
+  'o3-mini': '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b',
+  'gpt-oss-120b': '@cf/openai/gpt-oss-120b',
+  'gpt-oss-20b': '@cf/openai/gpt-oss-20b',
+  'text-embedding-ada-002': '@cf/baai/bge-base-en-v1.5',
+  'text-embedding-3-small': '@cf/baai/bge-small-en-v1.5',
+  'text-embedding-3-large': '@cf/baai/bge-large-en-v1.5',
+  'dall-e-2': '@cf/stabilityai/stable-diffusion-xl-base-1.0',
+  'dall-e-3': '@cf/black-forest-labs/flux-1-schnell',
+  'gpt-image-1': '@cf/black-forest-labs/flux-1-schnell',
+  'whisper-1': '@cf/openai/whisper-large-v3-turbo',
+  'tts-1': '@cf/myshell-ai/melotts',
+  'tts-1-hd': '@cf/myshell-ai/melotts',
+  'omni-moderation-latest': '@cf/meta/llama-guard-3-8b',
+  'text-moderation-latest': '@cf/meta/llama-guard-3-8b',
+};
+
+export interface Config {
+  apiKeys: readonly string[];
+  allowAnonymous: boolean;
+  allowedOrigins: '*' | readonly string[];
+  aliases: Readonly<Record<string, string>>;
+  maxBodyBytes: number;
+  catalogTtlMs: number;
+  defaultMaxTokens: number;
+  logRequests: boolean;
+}
+
+const MiB = 1024 * 1024;
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw misconfigured(`${name} must be a positive integer.`);
+  return n;
+}
+
+function misconfigured(message: string) {
+  return new ApiError(500, `Proxy misconfigured: ${message}`, 'server_error', null, 'proxy_misconfigured');
+}
+
+function parseAliases(raw: string | undefined): Record<string, string> {
+  if (!raw?.trim()) return DEFAULT_MODEL_ALIASES;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw misconfigured('MODEL_ALIASES is not valid JSON.');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw misconfigured('MODEL_ALIASES must be a JSON object of name -> model id.');
+  }
+  const merged: Record<string, string> = { ...DEFAULT_MODEL_ALIASES };
+  for (const [name, target] of Object.entries(parsed)) {
+    if (typeof target !== 'string') throw misconfigured(`MODEL_ALIASES["${name}"] must be a string.`);
+    if (target === '') delete merged[name];
+    else merged[name] = target;
+  }
+  return merged;
+}
+
+const list = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function parseConfig(env: Env): Config {
+  const origins = list(env.ALLOWED_ORIGINS);
+  return {
+    apiKeys: list(env.PROXY_API_KEY),
+    allowAnonymous: env.ALLOW_ANONYMOUS?.trim().toLowerCase() === 'true',
+    allowedOrigins: origins.length === 0 || origins.includes('*') ? '*' : origins,
+    aliases: parseAliases(env.MODEL_ALIASES),
+    maxBodyBytes: positiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 32 * MiB),
+    catalogTtlMs: positiveInt('CATALOG_TTL_SECONDS', env.CATALOG_TTL_SECONDS, 300) * 1000,
+    defaultMaxTokens: positiveInt('DEFAULT_MAX_TOKENS', env.DEFAULT_MAX_TOKENS, 2048),
+    logRequests: env.LOG_REQUESTS?.trim().toLowerCase() !== 'false',
+  };
+}

@@ -1,0 +1,26 @@
+/** Bindings and variables the Worker reads. Every var is documented in the README. */
+export interface Env {
+  /** Workers AI binding (`[ai]` in wrangler.toml). */
+  AI?: Ai;
+  /** binding | rest | emulator; unset = binding if AI exists, else rest if a token is set, else emulator. */
+  AI_TRANSPORT?: string;
+  CLOUDFLARE_API_BASE_URL?: string;
+  CLOUDFLARE_ACCOUNT_ID?: string;
+  CLOUDFLARE_API_TOKEN?: string;
+  /** Comma-separated list of accepted client keys. */
+  PROXY_API_KEY?: string;
+  /** "true" lets the binding/REST transports serve without PROXY_API_KEY. */
+  ALLOW_ANONYMOUS?: string;
+  /** Comma-separated origins allowed by CORS, or "*" (default). */
+  ALLOWED_ORIGINS?: string;
+  /** JSON object mapping client model names to Workers AI ids, merged over the defaults. */
+  MODEL_ALIASES?: string;
+  /** Largest accepted request body, in bytes. */
+  MAX_BODY_BYTES?: string;
+  /** How long the model catalog is cached per isolate, in seconds. */
+  CATALOG_TTL_SECONDS?: string;
+  /** max_tokens sent upstream when the client sends none. */
+  DEFAULT_MAX_TOKENS?: string;
+  /** "false" silences the per-request log line. */
+  LOG_REQUESTS?: string;
+}

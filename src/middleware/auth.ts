@@ -1,0 +1,51 @@
+import { createMiddleware } from 'hono/factory';
+import { ApiError } from '../errors';
+import type { AppEnv } from '../types';
+
+const encoder = new TextEncoder();
+const digest = async (value: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
+
+/** Constant-time membership: every configured key is compared, on fixed-length digests. */
+async function isAccepted(presented: string, keys: readonly string[]): Promise<boolean> {
+  const given = await digest(presented);
+  let accepted = false;
+  for (const key of keys) {
+    const expected = await digest(key);
+    if (crypto.subtle.timingSafeEqual(given, expected)) accepted = true;
+  }
+  return accepted;
+}
+
+function presentedKey(authorization: string | undefined, apiKey: string | undefined): string | undefined {
+  if (authorization) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    return match ? match[1]!.trim() : undefined;
+  }
+  return apiKey?.trim() || undefined;
+}
+
+const unauthorized = (message: string, code: string) => new ApiError(401, message, 'invalid_request_error', null, code);
+
+/**
+ * Bearer (or x-api-key) auth against PROXY_API_KEY. With no key configured, only the emulator
+ * or an explicit ALLOW_ANONYMOUS=true serves; a real deployment refuses rather than run open.
+ */
+export const auth = createMiddleware<AppEnv>(async (c, next) => {
+  const { config, transport } = c.var.services;
+  if (config.apiKeys.length === 0) {
+    if (transport === 'emulator' || config.allowAnonymous) return next();
+    throw unauthorized(
+      'This proxy has no API key configured, so it refuses to serve. Set PROXY_API_KEY (wrangler secret put PROXY_API_KEY), or set ALLOW_ANONYMOUS=true to serve without authentication.',
+      'proxy_key_not_configured',
+    );
+  }
+  const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
+  if (!key) {
+    throw unauthorized(
+      "You didn't provide an API key. Send it as an Authorization: Bearer header (or x-api-key).",
+      'missing_api_key',
+    );
+  }
+  if (!(await isAccepted(key, config.apiKeys))) throw unauthorized('Incorrect API key provided.', 'invalid_api_key');
+  return next();
+});

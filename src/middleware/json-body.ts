@@ -1,0 +1,37 @@
+import { zValidator } from '@hono/zod-validator';
+import type * as z from 'zod/mini';
+import { createMiddleware } from 'hono/factory';
+import { ApiError } from '../errors';
+import { describeIssue, paramPath } from '../schemas/common';
+import type { AppEnv } from '../types';
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
+
+/**
+ * Browsers' fetch() and curl -d send JSON labelled text/plain or form-urlencoded; treat any
+ * non-multipart body as JSON so those clients get parsed, not a confusing "missing model".
+ */
+const assumeJson = createMiddleware<AppEnv>(async (c, next) => {
+  const type = c.req.header('content-type') ?? '';
+  if (!JSON_TYPE.test(type)) {
+    if (type.toLowerCase().startsWith('multipart/')) {
+      throw new ApiError(415, 'This endpoint takes a JSON body (Content-Type: application/json).', 'invalid_request_error', null, 'unsupported_media_type');
+    }
+    const headers = new Headers(c.req.raw.headers);
+    headers.set('content-type', 'application/json');
+    c.req.raw = new Request(c.req.raw, { headers });
+  }
+  return next();
+});
+
+/** Parses and validates a JSON body; failures become OpenAI 400s naming the offending `param`. */
+export const jsonBody = <T extends z.ZodMiniType>(schema: T) =>
+  [
+    assumeJson,
+    zValidator('json', schema, (result) => {
+      if (!result.success) {
+        const issue = result.error.issues[0]!;
+        throw new ApiError(400, describeIssue(issue, result.data), 'invalid_request_error', paramPath(issue.path), 'invalid_value');
+      }
+    }),
+  ] as const;

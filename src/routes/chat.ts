@@ -1,0 +1,14 @@
+import { Hono } from 'hono';
+import { jsonBody } from '../middleware/json-body';
+import { ChatCompletionRequest } from '../schemas/chat';
+import { createChatCompletion } from '../services/chat';
+import { SSE_HEADERS } from '../services/sse';
+import type { AppEnv } from '../types';
+
+export const chat = new Hono<AppEnv>().post('/chat/completions', ...jsonBody(ChatCompletionRequest), async (c) => {
+  const body = c.req.valid('json');
+  c.set('model', body.model);
+  const result = await createChatCompletion(c.var.services, body, c.req.raw.signal);
+  if (result.stream) return new Response(result.body, { headers: SSE_HEADERS });
+  return c.json(result.body);
+});

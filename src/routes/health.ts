@@ -1,0 +1,7 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../types';
+
+/** Public liveness probe: no auth, no upstream call. */
+export const health = new Hono<AppEnv>().get('/health', (c) =>
+  c.json({ status: 'ok', transport: c.var.services.transport }),
+);

@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import * as z from 'zod/mini';
+import { zValidator } from '@hono/zod-validator';
+import { ApiError, modelNotFound } from '../errors';
+import { PROTOCOLS } from '../services/catalog';
+import type { AppEnv } from '../types';
+
+const ListQuery = z.object({ protocol: z.optional(z.enum(PROTOCOLS)) });
+
+export const models = new Hono<AppEnv>()
+  .get(
+    '/models',
+    zValidator('query', ListQuery, (result) => {
+      if (!result.success) {
+        throw new ApiError(400, `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`, 'invalid_request_error', 'protocol', 'invalid_value');
+      }
+    }),
+    async (c) => {
+      const { catalog } = c.var.services;
+      const listed = await catalog.listFor(c.req.valid('query').protocol);
+      return c.json({ object: 'list', data: listed.map((m) => catalog.toOpenAI(m)) });
+    },
+  )
+  // Model ids contain slashes: @cf/meta/llama-3.1-8b-instruct.
+  .get('/models/:id{.+}', async (c) => {
+    const { catalog } = c.var.services;
+    const requested = c.req.param('id');
+    c.set('model', requested);
+    const model = await catalog.describe(requested);
+    if (!model) throw modelNotFound(requested);
+    return c.json({ ...catalog.toOpenAI(model), id: requested });
+  });

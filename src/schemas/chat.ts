@@ -1,0 +1,106 @@
+import * as z from 'zod/mini';
+import { numberIn, optionalNullable } from './common';
+
+const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
+const ImagePart = z.looseObject({
+  type: z.literal('image_url'),
+  image_url: z.union([z.string(), z.looseObject({ url: z.string(), detail: z.optional(z.string()) })]),
+});
+const RefusalPart = z.looseObject({ type: z.literal('refusal'), refusal: z.string() });
+// Audio and file parts are recognised so the error can say they are unsupported, not "invalid".
+const OtherPart = z.looseObject({ type: z.enum(['input_audio', 'file']) });
+
+const TextContent = z.union([z.string(), z.array(TextPart)]);
+export const UserContent = z.union([z.string(), z.array(z.discriminatedUnion('type', [TextPart, ImagePart, OtherPart]))]);
+
+const ToolCall = z.looseObject({
+  id: z.string(),
+  type: z.literal('function'),
+  function: z.looseObject({ name: z.string(), arguments: z.string() }),
+});
+
+const SystemMessage = z.looseObject({ role: z.literal('system'), content: TextContent, name: z.optional(z.string()) });
+const DeveloperMessage = z.looseObject({ role: z.literal('developer'), content: TextContent, name: z.optional(z.string()) });
+const UserMessage = z.looseObject({ role: z.literal('user'), content: UserContent, name: z.optional(z.string()) });
+const AssistantMessage = z.looseObject({
+  role: z.literal('assistant'),
+  content: optionalNullable(z.union([z.string(), z.array(z.discriminatedUnion('type', [TextPart, RefusalPart]))])),
+  tool_calls: optionalNullable(z.array(ToolCall)),
+  reasoning_content: optionalNullable(z.string()),
+  name: z.optional(z.string()),
+});
+const ToolMessage = z.looseObject({ role: z.literal('tool'), content: TextContent, tool_call_id: z.string() });
+const FunctionMessage = z.looseObject({ role: z.literal('function'), content: z.nullable(z.string()), name: z.string() });
+
+export const ChatMessage = z.discriminatedUnion('role', [
+  SystemMessage,
+  DeveloperMessage,
+  UserMessage,
+  AssistantMessage,
+  ToolMessage,
+  FunctionMessage,
+]);
+
+export const FunctionTool = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: z.string().check(z.minLength(1), z.maxLength(64)),
+    description: z.optional(z.string()),
+    parameters: z.optional(z.record(z.string(), z.unknown())),
+    strict: optionalNullable(z.boolean()),
+  }),
+});
+
+export const ToolChoice = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }),
+]);
+
+export const ResponseFormat = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('text') }),
+  z.looseObject({ type: z.literal('json_object') }),
+  z.looseObject({
+    type: z.literal('json_schema'),
+    json_schema: z.looseObject({
+      name: z.string(),
+      description: z.optional(z.string()),
+      schema: z.optional(z.record(z.string(), z.unknown())),
+      strict: optionalNullable(z.boolean()),
+    }),
+  }),
+]);
+
+const maxTokens = optionalNullable(z.int().check(z.gte(1)));
+
+/** POST /v1/chat/completions. Unknown keys are accepted and ignored, as OpenAI clients send many. */
+export const ChatCompletionRequest = z.looseObject({
+  model: z.string().check(z.minLength(1)),
+  messages: z.array(ChatMessage).check(z.minLength(1)),
+  stream: optionalNullable(z.boolean()),
+  stream_options: optionalNullable(z.looseObject({ include_usage: optionalNullable(z.boolean()) })),
+  max_tokens: maxTokens,
+  max_completion_tokens: maxTokens,
+  temperature: optionalNullable(numberIn(0, 2)),
+  top_p: optionalNullable(numberIn(0, 1)),
+  top_k: optionalNullable(z.int().check(z.gte(1))),
+  seed: optionalNullable(z.int()),
+  frequency_penalty: optionalNullable(numberIn(-2, 2)),
+  presence_penalty: optionalNullable(numberIn(-2, 2)),
+  repetition_penalty: optionalNullable(numberIn(0, 2)),
+  stop: optionalNullable(z.union([z.string(), z.array(z.string()).check(z.maxLength(4))])),
+  n: optionalNullable(z.int().check(z.gte(1), z.lte(8))),
+  tools: optionalNullable(z.array(FunctionTool)),
+  tool_choice: optionalNullable(ToolChoice),
+  parallel_tool_calls: optionalNullable(z.boolean()),
+  response_format: optionalNullable(ResponseFormat),
+  reasoning_effort: optionalNullable(z.enum(['minimal', 'low', 'medium', 'high'])),
+  logprobs: optionalNullable(z.boolean()),
+  top_logprobs: optionalNullable(z.int().check(z.gte(0), z.lte(20))),
+  logit_bias: optionalNullable(z.record(z.string(), z.number())),
+  user: z.optional(z.string()),
+  metadata: optionalNullable(z.record(z.string(), z.string())),
+  store: optionalNullable(z.boolean()),
+});
+
+export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
+export type ChatMessage = z.infer<typeof ChatMessage>;

@@ -1,0 +1,26 @@
+import { parseConfig, type Config } from '../config';
+import type { Env } from '../env';
+import { Catalog } from './catalog';
+import { createUpstream, transportKind, type TransportKind, type Upstream } from './upstream';
+
+/** Everything a route needs, built once per environment and kept for the isolate's life. */
+export interface Services {
+  config: Config;
+  transport: TransportKind;
+  upstream: Upstream;
+  catalog: Catalog;
+}
+
+const byEnv = new WeakMap<object, Services>();
+
+export function getServices(env: Env): Services {
+  let services = byEnv.get(env);
+  if (!services) {
+    const config = parseConfig(env);
+    const transport = transportKind(env);
+    const upstream = createUpstream(env);
+    services = { config, transport, upstream, catalog: new Catalog(upstream, config.catalogTtlMs, config.aliases, transport) };
+    byEnv.set(env, services);
+  }
+  return services;
+}

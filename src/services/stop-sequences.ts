@@ -1,0 +1,47 @@
+/** Earliest index at which any stop sequence starts in `text`, or -1. */
+export function firstStop(text: string, stops: readonly string[]): number {
+  let at = -1;
+  for (const stop of stops) {
+    const i = text.indexOf(stop);
+    if (i !== -1 && (at === -1 || i < at)) at = i;
+  }
+  return at;
+}
+
+/**
+ * Streaming stop-sequence filter. Holds back only the tail that could still grow into a
+ * stop sequence, so text leaves as soon as it is known not to be part of one.
+ */
+export class StopMatcher {
+  private held = '';
+
+  constructor(private readonly stops: readonly string[]) {}
+
+  /** Text that is safe to emit now, and whether a stop sequence was hit (emit nothing after it). */
+  push(text: string): { text: string; stopped: boolean } {
+    const all = this.held + text;
+    const at = firstStop(all, this.stops);
+    if (at !== -1) {
+      this.held = '';
+      return { text: all.slice(0, at), stopped: true };
+    }
+    let keep = 0;
+    for (const stop of this.stops) {
+      for (let k = Math.min(stop.length - 1, all.length); k > keep; k--) {
+        if (all.endsWith(stop.slice(0, k))) {
+          keep = k;
+          break;
+        }
+      }
+    }
+    this.held = keep ? all.slice(all.length - keep) : '';
+    return { text: keep ? all.slice(0, all.length - keep) : all, stopped: false };
+  }
+
+  /** Whatever was held back, at the end of the stream. */
+  flush(): string {
+    const rest = this.held;
+    this.held = '';
+    return rest;
+  }
+}

@@ -1,0 +1,513 @@
+/**
+ * The `emulator` transport: an offline, deterministic stand-in for the Workers AI binding. It
+ * answers every model in ./catalog.ts with the shapes the real `env.AI.run()` returns (objects,
+ * SSE byte streams, binary streams), makes no network call and runs no model.
+ *
+ * Text generation, in short (see `answer` for the exact rule):
+ * - the reply quotes the last user text; "count to N" adds the numbers 1..N, and asking for
+ *   "long"/"longer"/"lengthy"/"essay"/"story"/"detailed"/"paragraph(s)" text keeps adding filler
+ *   sentences until `max_tokens` (default 256) is reached;
+ * - a token is a word or a punctuation mark with its leading whitespace; prompt_tokens is
+ *   ceil(input characters / 4), at least 1;
+ * - `seed` picks the first filler sentence; `temperature` is range-checked but output never
+ *   depends on it (the emulator is always "greedy"). Only `created` timestamps vary between runs.
+ * - tools: when the last message is from the user and names a tool (or tool_choice forces one),
+ *   the model "calls" it with arguments sampled from its JSON schema; JSON mode
+ *   (response_format / guided_json) answers with a value sampled from the schema.
+ */
+import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from '../types';
+import { CATALOG, hash, hex, modelInfo, requiredFor, schemaFor, type ModelInfo } from './catalog';
+
+type J = Record<string, any>;
+const enc = new TextEncoder();
+
+const isObj = (x: unknown): x is J =>
+  typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof ArrayBuffer);
+const bad = (msg: string) => new UpstreamError(`5006: Error: ${msg}`, 5006, 400);
+const missing = (k: string) => bad(`required properties at '/' are '${k}'`);
+
+/** mulberry32: a tiny seeded PRNG. */
+const rng = (a: number) => () => {
+  a = (a + 0x6d2b79f5) | 0;
+  let t = Math.imul(a ^ (a >>> 15), 1 | a);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const b64 = (b: Uint8Array) => {
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+
+// ---------------------------------------------------------------- text
+
+const TOK = /\s*(?:[\p{L}\p{N}_'’]+|[^\s\p{L}\p{N}_])/gu;
+/** One token per word or punctuation mark, each with its leading whitespace (as the real stream sends them). */
+export const tokenize = (s: string): string[] => s.match(TOK) ?? [];
+const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
+const clip = (s: string, n: number) => ((s = flat(s)).length > n ? `${s.slice(0, n - 1)}…` : s);
+const est = (s: string) => Math.max(1, Math.ceil(s.length / 4));
+const textOf = (c: unknown): string =>
+  typeof c === 'string' ? c : Array.isArray(c) ? c.map(textOf).join(' ') : isObj(c) ? textOf(c.text ?? c.content ?? '') : '';
+const list = (x: unknown): string[] => (Array.isArray(x) ? x : x == null ? [] : [x]).map(String);
+
+const FILL = [
+  'No model was run: this text comes from a fixed list, so tests see the same answer every time.',
+  'Ask for a long answer, or ask the emulator to count to a number, and it keeps writing until max_tokens is reached.',
+  'Every word and every punctuation mark counts as one token, which keeps the usage numbers easy to check.',
+  'The same input and seed always give the same reply, byte for byte.',
+  'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore.',
+  'Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat.',
+];
+
+/**
+ * The reply tokens: `prefix` (a reasoning block, if any) and a sentence quoting the last user
+ * text; then, if that text says "count to N" (N capped at 100000), the numbers 1..N; then one
+ * filler sentence, or filler sentences for ever when it asks for long text (the caller stops at
+ * max_tokens). `seed` rotates which filler sentence comes first.
+ */
+function* answer(model: string, said: string, seed: number, prefix: string): Generator<string> {
+  yield* tokenize(`${prefix}This is a synthetic reply from the Workers AI emulator for ${model}: you said "${clip(said, 80)}".`);
+  const count = /\bcount (?:up )?(?:from 1 )?to (\d+)/i.exec(said);
+  const long = /\b(long|longer|lengthy|essay|story|detailed|paragraphs?)\b/i.test(said);
+  if (count) {
+    const n = Math.min(Number(count[1]), 1e5);
+    for (let i = 1; i <= n; i++) {
+      if (i > 1) yield ',';
+      yield ` ${i}`;
+    }
+    yield '.';
+  }
+  for (let i = Math.abs(seed); ; i++) {
+    yield* tokenize(` ${FILL[i % FILL.length]}`);
+    if (!long) break;
+  }
+}
+
+/** A value that fits a JSON schema (first enum value, "emulated" strings, 1 for numbers, ...). */
+const sample = (s: unknown, d = 0): unknown => {
+  if (!isObj(s)) return 'emulated';
+  if (Array.isArray(s.enum)) return s.enum[0];
+  if ('const' in s) return s.const;
+  const t = Array.isArray(s.type) ? s.type[0] : s.type;
+  if (t === 'object' || isObj(s.properties)) {
+    const o: J = {};
+    for (const [k, v] of Object.entries(s.properties ?? {})) o[k] = d < 8 ? sample(v, d + 1) : null;
+    return o;
+  }
+  if (t === 'array') return [sample(s.items, d + 1)];
+  return t === 'integer' || t === 'number' ? 1 : t === 'boolean' ? true : t === 'null' ? null : 'emulated';
+};
+
+/** The tool the emulated model calls, if any: tool_choice names one or is 'required', or the last user text names one. */
+function pickTool(inp: J, lastRole: string, said: string): { name: string; args: J } | undefined {
+  const tools: unknown[] = Array.isArray(inp.tools) ? inp.tools : [];
+  const tc = inp.tool_choice;
+  if (!tools.length || tc === 'none' || lastRole !== 'user') return;
+  const fns = tools.filter(isObj).map((t) => (isObj(t.function) ? t.function : t));
+  const want = isObj(tc) ? (tc.function?.name ?? tc.name) : undefined;
+  const fn =
+    fns.find((f) => (want ? f.name === want : !!f.name && said.toLowerCase().includes(String(f.name).toLowerCase()))) ??
+    (want || tc === 'required' ? fns[0] : undefined);
+  return fn && { name: String(fn.name), args: isObj(fn.parameters) ? (sample(fn.parameters) as J) : {} };
+}
+
+/** JSON mode: the answer text when response_format / guided_json / Responses text.format asks for JSON. */
+function jsonAnswer(model: string, inp: J): string | undefined {
+  const fmt = inp.response_format ?? (inp.guided_json ? { type: 'json_schema', json_schema: inp.guided_json } : inp.text?.format);
+  if (!isObj(fmt) || !/json/.test(String(fmt.type))) return;
+  const schema = fmt.json_schema?.schema ?? fmt.json_schema ?? fmt.schema;
+  return JSON.stringify(schema ? sample(schema) : { response: `synthetic JSON from the Workers AI emulator for ${model}` });
+}
+
+const PAD = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(2);
+/** The `p` padding field the real stream adds to token events (random length there, hashed here). */
+const pad = (i: number) => PAD.slice(0, 1 + (hash(String(i)) % 50));
+const data = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
+
+/** A lazy byte stream: each pull takes the next piece from `gen` (strings are UTF-8 encoded). */
+function stream(gen: Iterator<string | Uint8Array>, signal?: AbortSignal): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(ctl) {
+        if (signal?.aborted) return ctl.error(signal.reason);
+        const r = gen.next();
+        if (r.done) ctl.close();
+        else ctl.enqueue(typeof r.value === 'string' ? enc.encode(r.value) : r.value);
+      },
+      cancel() {
+        gen.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+const once = (f: () => Uint8Array, signal?: AbortSignal) => stream((function* () { yield f(); })(), signal);
+
+function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown {
+  const k = m.kind;
+  if (inp.messages !== undefined && !Array.isArray(inp.messages)) throw bad(`Type mismatch of '/messages', 'array' not in '${typeof inp.messages}'`);
+  const chat = Array.isArray(inp.messages);
+  const resp = k === 'P' && !chat;
+  if (resp ? inp.input == null && typeof inp.prompt !== 'string' : !chat && typeof inp.prompt !== 'string')
+    throw k === 'C' ? missing('messages') : resp ? missing('input')
+      : bad(`oneOf at '/' not met, 0 matches: required properties at '/' are 'prompt', required properties at '/' are 'messages'`);
+  const temp = inp.temperature, tmax = 'LSQD'.includes(k) ? 5 : 2;
+  if (temp != null && (typeof temp !== 'number' || temp < 0 || temp > tmax)) throw bad(`temperature must be between 0 and ${tmax} at '/temperature'`);
+  const max = inp.max_tokens ?? inp.max_completion_tokens ?? inp.max_output_tokens ?? 256;
+  if (!Number.isInteger(max) || max < 1) throw bad(`max_tokens must be an integer >= 1 at '/max_tokens'`);
+
+  const src = resp ? (inp.input ?? inp.prompt) : inp.prompt;
+  const items: J[] = chat ? inp.messages.filter(isObj) : Array.isArray(src) ? src.filter(isObj) : [{ role: 'user', content: src }];
+  const all = `${resp && inp.instructions ? inp.instructions : ''}${items.map((x) => textOf(x.content ?? x.output ?? '')).join('\n')}`;
+  const prompt_tokens = est(all);
+  const last = items[items.length - 1];
+  const lastRole = String(last?.role ?? (last?.type === 'function_call_output' ? 'tool' : 'user'));
+  const said = textOf([...items].reverse().find((x) => x.role === 'user')?.content ?? '');
+  const ctk = inp.chat_template_kwargs;
+  const think = m.flags.includes('r') && !(isObj(ctk) && ctk.enable_thinking === false) && inp.reasoning_effort !== 'none'
+    ? `The user wrote "${clip(said, 40)}". This is the emulator, so I will give a short, deterministic reply.`
+    : '';
+  const style = resp ? 'resp' : 'OCP'.includes(k) ? (chat ? 'chat' : 'text') : 'legacy';
+  // Reasoning goes in its own field for chat completions and Responses, else inline in the text.
+  const sep = style === 'chat' || style === 'resp';
+  const prefix = !think || sep ? '' : `${k === 'D' ? '' : '<think>\n'}${think}\n</think>\n\n`;
+  const tool = pickTool(inp, lastRole, said);
+  const json = jsonAnswer(model, inp);
+  const seed = Number.isInteger(inp.seed) ? (inp.seed as number) : 0;
+  const id = hex(`${model}\n${JSON.stringify(inp)}`, 24);
+  const callId = `call_${id}`;
+  const created = Math.floor(Date.now() / 1000);
+  const c = { n: 0, cut: false };
+
+  function* pieces(): Generator<[number, string]> {
+    if (think && sep) for (const t of tokenize(think)) yield [0, t];
+    if (tool) return;
+    for (const t of json ? tokenize(prefix + json) : answer(model, said, seed, prefix)) yield [1, t];
+  }
+  /** pieces() cut at max_tokens; [0, t] is reasoning, [1, t] answer text. */
+  function* limited(): Generator<[number, string]> {
+    for (const p of pieces()) {
+      if (c.n >= max) return void (c.cut = true);
+      c.n++;
+      yield p;
+    }
+    if (tool) c.n += tokenize(tool.name + JSON.stringify(tool.args)).length;
+  }
+  const usage = () => ({ prompt_tokens, completion_tokens: c.n, total_tokens: prompt_tokens + c.n });
+  // A tool call is made only when max_tokens did not run out during the reasoning.
+  const called = () => !!tool && !c.cut;
+  const finish = () => (c.cut ? 'length' : tool ? 'tool_calls' : 'stop');
+  const legacyCalls = tool && [
+    k === 'S' ? { id: callId, type: 'function', function: { name: tool.name, arguments: tool.args } } : { name: tool.name, arguments: tool.args },
+  ];
+  const oaCall = tool && { id: callId, type: 'function', function: { name: tool.name, arguments: JSON.stringify(tool.args) } };
+  const chunk = (x: J | string, fin: string | null = null) =>
+    style === 'chat'
+      ? { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: x, logprobs: null, finish_reason: fin }] }
+      : { id: `cmpl-${id}`, object: 'text_completion', created, model, choices: [{ index: 0, text: x, logprobs: null, finish_reason: fin }] };
+  const response = (r: string, a: string, status: string) => {
+    const u = usage();
+    const output: J[] = think ? [{ id: `rs_${id}`, type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: r }] }] : [];
+    output.push(
+      tool && called()
+        ? { id: `fc_${id}`, type: 'function_call', call_id: callId, name: tool.name, arguments: JSON.stringify(tool.args), status: 'completed' }
+        : { id: `msg_${id}`, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: a, annotations: [] }] },
+    );
+    return {
+      id: `resp_${id}`, object: 'response', created_at: created, model, status, error: null,
+      incomplete_details: status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
+      instructions: inp.instructions ?? null, max_output_tokens: inp.max_output_tokens ?? null, output,
+      parallel_tool_calls: true, reasoning: { effort: inp.reasoning?.effort ?? 'medium', summary: null },
+      temperature: temp ?? 1, top_p: inp.top_p ?? 1, tool_choice: inp.tool_choice ?? 'auto', tools: inp.tools ?? [],
+      text: { format: { type: 'text' } }, truncation: 'disabled',
+      usage: { input_tokens: u.prompt_tokens, output_tokens: u.completion_tokens, total_tokens: u.total_tokens },
+    };
+  };
+
+  if (inp.stream === true) {
+    return stream(
+      (function* () {
+        let i = 0, r = '', a = '', seq = 0;
+        if (style === 'legacy') {
+          for (const [, t] of limited()) yield data({ response: t, p: pad(i++) });
+          if (called()) yield data({ response: '', tool_calls: legacyCalls, p: pad(i) });
+          yield data({ response: '', usage: usage() });
+        } else if (style === 'resp') {
+          const ev = (type: string, o: J) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...o })}\n\n`;
+          yield ev('response.created', { response: { ...response('', '', 'in_progress'), output: [] } });
+          for (const [kind, t] of limited()) {
+            if (kind) a += t;
+            else r += t;
+            yield kind
+              ? ev('response.output_text.delta', { item_id: `msg_${id}`, output_index: think ? 1 : 0, content_index: 0, delta: t })
+              : ev('response.reasoning_text.delta', { item_id: `rs_${id}`, output_index: 0, content_index: 0, delta: t });
+          }
+          const status = c.cut ? 'incomplete' : 'completed';
+          return yield ev(`response.${status}`, { response: response(r, a, status) });
+        } else {
+          if (style === 'chat') yield data(chunk({ role: 'assistant', content: '' }));
+          for (const [kind, t] of limited()) yield data({ ...chunk(style === 'text' ? t : kind ? { content: t } : { reasoning_content: t }), p: pad(i++) });
+          if (oaCall && called()) yield data(chunk({ tool_calls: [{ index: 0, ...oaCall }] }));
+          yield data(chunk(style === 'chat' ? {} : '', finish()));
+          yield data({ ...chunk(''), choices: [], usage: usage() });
+        }
+        yield 'data: [DONE]\n\n';
+      })(),
+      signal,
+    );
+  }
+
+  let r = '', a = '';
+  for (const [kind, t] of limited()) {
+    if (kind) a += t;
+    else r += t;
+  }
+  if (style === 'legacy') return { response: a, ...(called() ? { tool_calls: legacyCalls } : {}), usage: usage() };
+  if (style === 'resp') return response(r, a, c.cut ? 'incomplete' : 'completed');
+  const out = chunk('', finish()) as J;
+  out.object = style === 'chat' ? 'chat.completion' : 'text_completion';
+  out.choices[0] =
+    style === 'chat'
+      ? {
+          index: 0,
+          message: { role: 'assistant', content: called() ? null : a, refusal: null, ...(think ? { reasoning_content: r } : {}), ...(called() ? { tool_calls: [oaCall] } : {}) },
+          logprobs: null,
+          finish_reason: finish(),
+        }
+      : { index: 0, text: a, logprobs: null, finish_reason: finish() };
+  out.usage = usage();
+  return out;
+}
+
+/**
+ * llama-guard-3-8b: "safe", or "unsafe\nS1" (S1 = violent crimes) when the conversation contains
+ * kill/murder/bomb/shoot/stab/attack (any word starting so); `{safe, categories}` in JSON mode.
+ */
+function guard(inp: J) {
+  if (!Array.isArray(inp.messages)) throw bad(`Type mismatch of '/messages', 'array' not in '${typeof inp.messages}'`);
+  const all = inp.messages.map((x: unknown) => textOf(isObj(x) ? x.content : '')).join('\n');
+  const unsafe = /\b(kill|murder|bomb|shoot|stab|attack)/i.test(all);
+  const text = unsafe ? 'unsafe\nS1' : 'safe';
+  const prompt_tokens = est(all), completion_tokens = tokenize(text).length;
+  return {
+    response: inp.response_format?.type === 'json_object' ? { safe: !unsafe, categories: unsafe ? ['S1'] : [] } : text,
+    usage: { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens },
+  };
+}
+
+// ---------------------------------------------------------------- embeddings, ranking, classification
+
+/** A unit-length vector from a hash of the text (and the model). */
+function vector(s: string, dims: number, salt: string): number[] {
+  const r = rng(hash(s, hash(salt)));
+  const v = Array.from({ length: dims }, () => r() * 2 - 1);
+  const n = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+  return v.map((x) => x / n);
+}
+
+/** Relevance scores: shared-word overlap, sorted best first. */
+function rank(query: string, ctx: string[], topK?: number) {
+  const words = (s: string) => new Set(s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  const q = words(query);
+  return ctx
+    .map((t, id) => {
+      const w = words(t);
+      const hit = [...q].filter((x) => w.has(x)).length;
+      return { id, score: r3(0.05 + (0.9 * hit) / (q.size || 1) + (hash(t) % 100) / 10000) };
+    })
+    .sort((x, y) => y.score - x.score)
+    .slice(0, topK ?? ctx.length);
+}
+
+function embed(model: string, m: ModelInfo, inp: J) {
+  if (m.kind === 'M' && inp.text == null) {
+    if (!Array.isArray(inp.contexts)) throw bad(`Type mismatch of '/contexts', 'array' not in '${typeof inp.contexts}'`);
+    const ctx = inp.contexts.map((x: unknown) => textOf(x));
+    if (inp.query == null) return { response: ctx.map((t: string) => vector(t, m.n, model)), shape: [ctx.length, m.n], pooling: 'cls' };
+    return { response: rank(String(inp.query), ctx) };
+  }
+  const texts = [...list(inp.text), ...list(inp.queries), ...list(inp.documents)];
+  if (!texts.length) throw missing('text');
+  if (texts.length > 100) throw bad(`Array has too many items (${texts.length} > 100) at '/text'`);
+  const vecs = texts.map((t) => vector(t, m.n, model));
+  return { shape: [vecs.length, m.n], data: vecs, ...(m.kind === 'E' ? {} : { pooling: m.kind === 'M' ? 'cls' : (inp.pooling ?? 'mean') }) };
+}
+
+const POS = /\b(good|great|love|like|excellent|happy|nice|best|awesome|wonderful|amazing|fantastic|enjoy)/gi;
+const NEG = /\b(bad|terrible|hate|awful|worst|sad|poor|horrible|angry|boring|disappoint)/gi;
+/** distilbert-sst-2: a logistic score from counts of positive and negative words. */
+function sentiment(s: string) {
+  const p = r3(1 / (1 + Math.exp(-(2 * ((s.match(POS)?.length ?? 0) - (s.match(NEG)?.length ?? 0)) + 0.5))));
+  return [{ label: 'POSITIVE', score: p }, { label: 'NEGATIVE', score: r3(1 - p) }];
+}
+
+// ---------------------------------------------------------------- binary media
+
+/** An 8x8 baseline JPEG (267 bytes). */
+const JPEG =
+  '/9j/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/2wBDAQMEBAUEBQkFBQkUDQsNFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBT/wAARCAAIAAgDAREAAhEBAxEB/8QAFAABAAAAAAAAAAAAAAAAAAAABf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/xAAUAQEAAAAAAAAAAAAAAAAAAAAH/8QAFBEBAAAAAAAAAAAAAAAAAAAAAP/aAAwDAQACEQMRAD8ATNoqf//Z';
+const unb64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
+
+const CRC = Array.from({ length: 256 }, (_, n) => {
+  for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
+  return n >>> 0;
+});
+const crc32 = (b: Uint8Array) => {
+  let c = ~0;
+  for (const x of b) c = CRC[(c ^ x) & 255]! ^ (c >>> 8);
+  return ~c >>> 0;
+};
+
+/** A one-colour RGB PNG, its image data in zlib stored (uncompressed) blocks. */
+export function png(w: number, h: number, rgb: number[]): Uint8Array {
+  const row = 1 + 3 * w, raw = new Uint8Array(row * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(rgb, y * row + 1 + 3 * x);
+  const blocks = Math.ceil(raw.length / 65535);
+  const z = new Uint8Array(6 + raw.length + 5 * blocks);
+  z.set([0x78, 1]);
+  let o = 2, a = 1, b = 0;
+  for (let i = 0; i < blocks; i++) {
+    const s = raw.subarray(i * 65535, (i + 1) * 65535), n = s.length;
+    z.set([i === blocks - 1 ? 1 : 0, n & 255, n >> 8, ~n & 255, (~n >> 8) & 255], o);
+    z.set(s, o + 5);
+    o += 5 + n;
+  }
+  for (const x of raw) (a = (a + x) % 65521), (b = (b + a) % 65521);
+  new DataView(z.buffer).setUint32(o, ((b << 16) | a) >>> 0);
+  const chunks = [Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10)];
+  const chunk = (type: string, d: Uint8Array) => {
+    const out = new Uint8Array(12 + d.length), dv = new DataView(out.buffer);
+    dv.setUint32(0, d.length);
+    out.set(enc.encode(type), 4);
+    out.set(d, 8);
+    dv.setUint32(8 + d.length, crc32(out.subarray(4, 8 + d.length)));
+    chunks.push(out);
+  };
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, w);
+  new DataView(ihdr.buffer).setUint32(4, h);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  chunk('IHDR', ihdr);
+  chunk('IDAT', z);
+  chunk('IEND', new Uint8Array(0));
+  const out = new Uint8Array(chunks.reduce((s, x) => s + x.length, 0));
+  chunks.reduce((off, x) => (out.set(x, off), off + x.length), 0);
+  return out;
+}
+
+/** Silent MPEG-1 Layer III frames (32 kbit/s, 48 kHz, mono; 96 bytes = 24 ms each), more for longer text. */
+function mp3(text: string): Uint8Array {
+  const n = Math.min(250, 8 + 6 * tokenize(text).length), out = new Uint8Array(96 * n);
+  for (let i = 0; i < n; i++) out.set([0xff, 0xfb, 0x14, 0xc4], 96 * i);
+  return out;
+}
+
+function image(m: ModelInfo, inp: J, signal?: AbortSignal) {
+  if (m.kind === 'J' || m.kind === 'F') return { image: JPEG };
+  if (m.kind === 'X') return once(() => unb64(JPEG), signal);
+  const { width: w = 1024, height: h = 1024 } = inp;
+  const ok = [w, h].every((v) => Number.isInteger(v) && v > 0 && v <= 256);
+  const c = hash(String(inp.prompt));
+  return once(() => png(ok ? w : 64, ok ? h : 64, [(c >>> 16) & 255, (c >>> 8) & 255, c & 255]), signal);
+}
+
+/** Byte length of audio or image input: number[], bytes, base64 text, or `{body}`. */
+const bytesOf = (x: unknown): number =>
+  typeof x === 'string' ? Math.floor((x.replace(/[^A-Za-z0-9+/]/g, '').length * 3) / 4)
+  : Array.isArray(x) ? x.length
+  : ArrayBuffer.isView(x) || x instanceof ArrayBuffer ? x.byteLength
+  : isObj(x) ? bytesOf(x.body)
+  : 0;
+
+const stamp = (t: number) => `${String(Math.floor(t / 60)).padStart(2, '0')}:${(t % 60).toFixed(3).padStart(6, '0')}`;
+
+function asr(m: ModelInfo, inp: J) {
+  // A {body} stream has no known length: count it as 3 s of audio.
+  const bytes = bytesOf(inp.audio) || (isObj(inp.audio) && inp.audio.body ? 96000 : 0);
+  if (!bytes) throw bad(`audio must not be empty at '/audio'`);
+  const duration = Math.max(1, r3(bytes / 32000)); // as 16 kHz 16-bit mono PCM
+  const text = `This is a synthetic transcription from the Workers AI emulator of ${bytes} bytes of audio.`;
+  const ws = text.split(' ');
+  const words = ws.map((word, i) => ({ word, start: r3((i * duration) / ws.length), end: r3(((i + 1) * duration) / ws.length) }));
+  const vtt = `WEBVTT\n\n${stamp(0)} --> ${stamp(duration)}\n${text}\n\n`;
+  if (m.kind === 'N')
+    return { results: { channels: [{ alternatives: [{ confidence: 0.99, transcript: text, words: words.map((w) => ({ ...w, confidence: 0.99 })) }] }] } };
+  if (m.kind === 'W') return { text, word_count: ws.length, words, vtt };
+  const language = inp.language ?? 'en';
+  return {
+    transcription_info: { language, language_probability: 1, duration, duration_after_vad: duration },
+    text,
+    word_count: ws.length,
+    segments: [{ start: 0, end: duration, text, temperature: 0, avg_logprob: -0.1, compression_ratio: 1.2, no_speech_prob: 0.01, words }],
+    vtt,
+  };
+}
+
+const IMAGENET = ['TABBY', 'GOLDEN RETRIEVER', 'TEAPOT', 'STREET SIGN', 'LAPTOP', 'GOLDFISH'];
+const COCO = ['person', 'dog', 'cat', 'car', 'bicycle', 'chair'];
+
+function run(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown {
+  for (const k of requiredFor(m)) if (!k.split('|').some((f) => inp[f] != null && inp[f] !== '')) throw missing(k.split('|')[0] ?? k);
+  const h = hash(model + bytesOf(inp.image));
+  switch (m.task) {
+    case 'g':
+      return m.kind === 'G' ? guard(inp) : textGen(model, m, inp, signal);
+    case 'e':
+      return embed(model, m, inp);
+    case 'i':
+      return image(m, inp, signal);
+    case 'a':
+      return asr(m, inp);
+    case 's':
+      return m.kind === 'A' ? once(() => mp3(String(inp.text)), signal) : { audio: b64(mp3(String(inp.prompt))) };
+    case 't': {
+      const tag = (t: string, from: string, to: string) => `[emulator ${from}->${to}] ${t}`;
+      return m.kind === 'I'
+        ? { translations: list(inp.text).map((t) => tag(t, 'eng_Latn', String(inp.target_language))) }
+        : { translated_text: tag(String(inp.text), inp.source_lang ?? 'en', String(inp.target_lang)) };
+    }
+    case 'c':
+      if (m.kind === 'R') return { response: rank(String(inp.query), list(inp.contexts?.map?.((x: unknown) => textOf(x))), inp.top_k) };
+      return sentiment(String(inp.text));
+    case 'v': {
+      const p = typeof inp.prompt === 'string' && inp.prompt ? ` (prompt: "${clip(inp.prompt, 60)}")` : '';
+      return { description: `This is a synthetic description from the Workers AI emulator of a ${bytesOf(inp.image)}-byte image${p}.` };
+    }
+    case 'm': {
+      const s = flat(String(inp.input_text));
+      const first = /^.*?[.!?](?=\s|$)/.exec(s)?.[0] ?? s;
+      return { summary: first.split(' ').slice(0, Math.min(Number(inp.max_length) || 60, 60)).join(' ') };
+    }
+    case 'o':
+      return [0, 1].map((i) => ({
+        score: [0.98, 0.91][i],
+        label: COCO[(h + i) % COCO.length],
+        box: { xmin: 10 + 200 * i, ymin: 20, xmax: 200 + 200 * i, ymax: 220 },
+      }));
+    default:
+      return [0.62, 0.17, 0.08, 0.05, 0.03].map((score, i) => ({ label: IMAGENET[(h + i) % IMAGENET.length], score }));
+  }
+}
+
+export function createEmulator(): Upstream {
+  return {
+    kind: 'emulator',
+    async run(model: string, inputs: unknown, options?: RunOptions) {
+      options?.signal?.throwIfAborted();
+      const m = modelInfo(model);
+      if (!m) throw new UpstreamError(`5007: No such model ${model} or task`, 5007, 400);
+      // Speech models also take the raw audio as the whole input.
+      const inp = isObj(inputs) ? inputs : m.task === 'a' && inputs != null ? { audio: inputs } : undefined;
+      if (!inp) throw bad(`Type mismatch of '/', 'object' not in '${Array.isArray(inputs) ? 'array' : typeof inputs}'`);
+      return run(model, m, inp, options?.signal);
+    },
+    async models(): Promise<CatalogModel[]> {
+      return structuredClone(CATALOG);
+    },
+    async schema(model: string): Promise<ModelSchema | null> {
+      return schemaFor(model);
+    },
+  };
+}

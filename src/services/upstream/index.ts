@@ -1,0 +1,51 @@
+import type { Env } from '../../env';
+import { ApiError } from '../../errors';
+import { createBindingUpstream } from './binding';
+import { createEmulator } from './emulator';
+import { createRestUpstream } from './rest';
+import type { TransportKind, Upstream } from './types';
+
+export type { CatalogModel, ModelSchema, RunOptions, TransportKind, Upstream } from './types';
+export { UpstreamError } from './types';
+
+export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
+
+const misconfigured = (message: string) =>
+  new ApiError(500, `Proxy misconfigured: ${message}`, 'server_error', null, 'proxy_misconfigured');
+
+/** Which transport this environment uses: AI_TRANSPORT if set, else binding > rest > emulator. */
+export function transportKind(env: Env): TransportKind {
+  const wanted = env.AI_TRANSPORT?.trim().toLowerCase();
+  if (wanted) {
+    if (wanted === 'binding' || wanted === 'rest' || wanted === 'emulator') return wanted;
+    throw misconfigured(`AI_TRANSPORT must be binding, rest or emulator (got "${wanted}").`);
+  }
+  if (env.AI) return 'binding';
+  if (env.CLOUDFLARE_API_TOKEN) return 'rest';
+  return 'emulator';
+}
+
+export function createUpstream(env: Env): Upstream {
+  const kind = transportKind(env);
+  if (kind === 'binding') {
+    if (!env.AI) throw misconfigured('AI_TRANSPORT=binding but there is no AI binding ([ai] in wrangler.toml).');
+    return createBindingUpstream(env.AI);
+  }
+  if (kind === 'rest') {
+    if (!env.CLOUDFLARE_API_TOKEN || !env.CLOUDFLARE_ACCOUNT_ID) {
+      throw misconfigured('the REST transport needs CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN.');
+    }
+    return createRestUpstream({
+      baseUrl: env.CLOUDFLARE_API_BASE_URL?.trim() || DEFAULT_API_BASE_URL,
+      accountId: env.CLOUDFLARE_ACCOUNT_ID,
+      token: env.CLOUDFLARE_API_TOKEN,
+    });
+  }
+  console.warn(
+    JSON.stringify({
+      level: 'warn',
+      msg: 'AI transport is the offline emulator: every response is SYNTHETIC. Configure the AI binding or CLOUDFLARE_ACCOUNT_ID + CLOUDFLARE_API_TOKEN for real models.',
+    }),
+  );
+  return createEmulator();
+}

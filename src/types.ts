@@ -1,0 +1,13 @@
+import type { Env } from './env';
+import type { Services } from './services';
+
+/** Hono generics shared by the app, its middleware and its routers. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    services: Services;
+    /** The model the client named, for the request log line. */
+    model?: string;
+  };
+}

@@ -1,0 +1,60 @@
+import { TEST_CATALOG } from './catalog';
+import type { CatalogModel } from '../../src/services/upstream/types';
+
+export interface RunCall {
+  model: string;
+  inputs: Record<string, any>;
+  options: Record<string, any> | undefined;
+}
+
+type RunHandler = (model: string, inputs: Record<string, any>, options?: Record<string, any>) => unknown;
+
+/**
+ * A stand-in for the `env.AI` binding: records every call and answers with whatever the test
+ * scripts, in the shapes the real binding returns (objects, or ReadableStreams of SSE bytes).
+ */
+export function fakeAI(handler: RunHandler = () => ({ response: 'Hello!', usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 } }), catalog: CatalogModel[] = TEST_CATALOG) {
+  const calls: RunCall[] = [];
+  const modelCalls: unknown[] = [];
+  const ai = {
+    calls,
+    modelCalls,
+    async run(model: string, inputs: Record<string, any>, options?: Record<string, any>) {
+      calls.push({ model, inputs, options });
+      return handler(model, inputs, options);
+    },
+    async models(params?: unknown) {
+      modelCalls.push(params);
+      return structuredClone(catalog);
+    },
+  };
+  return ai;
+}
+
+export type FakeAI = ReturnType<typeof fakeAI>;
+
+const encoder = new TextEncoder();
+
+/** SSE bytes as Workers AI sends them; `pieces` may split events anywhere to exercise the parser. */
+export function sseStream(events: (object | '[DONE]')[], opts: { split?: number; delayMs?: number } = {}): ReadableStream<Uint8Array> {
+  const text = events.map((e) => `data: ${e === '[DONE]' ? e : JSON.stringify(e)}\n\n`).join('');
+  const bytes = encoder.encode(text);
+  const size = opts.split ?? bytes.length;
+  let offset = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+      controller.enqueue(bytes.slice(offset, offset + size));
+      offset += size;
+    },
+  });
+}
+
+/** The legacy Workers AI text stream: one `{response}` event per token, a usage event, then [DONE]. */
+export function tokenStream(tokens: string[], usage?: object, opts?: { split?: number; delayMs?: number }) {
+  return sseStream([...tokens.map((response) => ({ response, p: 'abcdef' })), ...(usage ? [{ response: '', usage }] : []), '[DONE]'], opts);
+}
+
+/** An error as the binding throws it: a message that starts with the Cloudflare code. */
+export const bindingError = (code: number, message: string) => new Error(`${code}: ${message}`);

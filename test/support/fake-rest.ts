@@ -1,0 +1,49 @@
+import { TEST_CATALOG } from './catalog';
+
+export interface SeenRequest {
+  url: URL;
+  method: string;
+  authorization: string | null;
+  body: any;
+}
+
+type RunAnswer = object | Response;
+
+/**
+ * A fake Cloudflare REST API (the `/client/v4/accounts/{id}/ai/...` routes the REST transport
+ * uses), answering in Cloudflare's `{result, success, errors, messages}` envelope.
+ * Install it as the Worker's outbound `fetch` with vi.spyOn(globalThis, 'fetch').
+ */
+export function fakeCloudflareApi(opts: { token: string; account: string; run?: (model: string, body: any) => RunAnswer | Promise<RunAnswer> }) {
+  const seen: SeenRequest[] = [];
+  const envelope = (result: unknown, status = 200) =>
+    Response.json({ result, success: status < 400, errors: [], messages: [] }, { status });
+  const failure = (status: number, code: number, message: string) =>
+    Response.json({ result: null, success: false, errors: [{ code, message }], messages: [] }, { status });
+
+  async function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const req = new Request(input, init);
+    const url = new URL(req.url);
+    const text = req.method === 'POST' ? await req.text() : '';
+    seen.push({ url, method: req.method, authorization: req.headers.get('authorization'), body: text ? JSON.parse(text) : undefined });
+    if (req.headers.get('authorization') !== `Bearer ${opts.token}`) return failure(401, 10000, 'Authentication error');
+    const prefix = `/client/v4/accounts/${opts.account}/ai/`;
+    if (!url.pathname.startsWith(prefix)) return failure(400, 7003, 'Could not route to /client/v4/accounts, perhaps your object identifier is invalid?');
+    const rest = url.pathname.slice(prefix.length);
+    if (rest === 'models/search') {
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const perPage = Number(url.searchParams.get('per_page') ?? 100);
+      return envelope(TEST_CATALOG.slice((page - 1) * perPage, page * perPage));
+    }
+    if (rest === 'models/schema') return envelope({ input: { type: 'object' }, output: { type: 'object' } });
+    if (rest.startsWith('run/')) {
+      const model = rest.slice(4);
+      if (!TEST_CATALOG.some((m) => m.name === model)) return failure(400, 5007, `No such model ${model} or task`);
+      const answer = await (opts.run ?? (() => ({ response: 'from rest', usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } })))(model, JSON.parse(text));
+      return answer instanceof Response ? answer : envelope(answer);
+    }
+    return failure(404, 7000, 'No route for that URI');
+  }
+
+  return { fetch, seen, failure };
+}

@@ -1,0 +1,19 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { openaiSchemas } from './test/openapi/plugin';
+
+// Nothing in the test run may reach the network.
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+
+export default defineConfig({
+  plugins: [
+    openaiSchemas(),
+    cloudflareTest({
+      main: './src/index.ts',
+      // Same date as wrangler.toml; the pool's workerd supports dates up to 2026-08-22.
+      miniflare: { compatibilityDate: '2026-08-15', compatibilityFlags: ['nodejs_compat'] },
+    }),
+  ],
+  test: { include: ['test/**/*.test.ts'] },
+});
