@@ -12,7 +12,12 @@ export default defineConfig({
     cloudflareTest({
       main: './src/index.ts',
       // Same date as wrangler.toml; the pool's workerd supports dates up to 2026-08-22.
-      miniflare: { compatibilityDate: '2026-08-15', compatibilityFlags: ['nodejs_compat'] },
+      miniflare: {
+        compatibilityDate: '2026-08-15',
+        compatibilityFlags: ['nodejs_compat'],
+        // A real (local) Rate Limiting binding for test/production.test.ts.
+        ratelimits: { RATE_LIMITER: { namespace_id: '1001', simple: { limit: 3, period: 60 } } },
+      },
     }),
   ],
   test: { include: ['test/**/*.test.ts'] },

@@ -3,6 +3,7 @@ import { auth } from './middleware/auth';
 import { bodyLimit } from './middleware/body-limit';
 import { cors } from './middleware/cors';
 import { notFound, onError } from './middleware/errors';
+import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { chat } from './routes/chat';
 import { health } from './routes/health';
@@ -17,6 +18,7 @@ export const app = new Hono<AppEnv>()
   .use(cors)
   .route('/', health)
   .use(auth)
+  .use(rateLimit)
   .use(bodyLimit)
   .route('/v1', openai)
   .route('/', openai);

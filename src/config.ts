@@ -35,6 +35,8 @@ export interface Config {
   catalogTtlMs: number;
   defaultMaxTokens: number;
   logRequests: boolean;
+  rateLimitPeriodSeconds: number;
+  gateway?: { id: string; skipCache?: boolean; cacheTtl?: number };
 }
 
 const MiB = 1024 * 1024;
@@ -76,6 +78,17 @@ const list = (raw: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+function parseGateway(env: Env): Config['gateway'] {
+  const id = env.AI_GATEWAY_ID?.trim();
+  if (!id) return undefined;
+  const cacheTtl = env.AI_GATEWAY_CACHE_TTL?.trim() ? positiveInt('AI_GATEWAY_CACHE_TTL', env.AI_GATEWAY_CACHE_TTL, 0) : undefined;
+  return {
+    id,
+    ...(env.AI_GATEWAY_SKIP_CACHE?.trim().toLowerCase() === 'true' && { skipCache: true }),
+    ...(cacheTtl !== undefined && { cacheTtl }),
+  };
+}
+
 export function parseConfig(env: Env): Config {
   const origins = list(env.ALLOWED_ORIGINS);
   return {
@@ -87,5 +100,7 @@ export function parseConfig(env: Env): Config {
     catalogTtlMs: positiveInt('CATALOG_TTL_SECONDS', env.CATALOG_TTL_SECONDS, 300) * 1000,
     defaultMaxTokens: positiveInt('DEFAULT_MAX_TOKENS', env.DEFAULT_MAX_TOKENS, 2048),
     logRequests: env.LOG_REQUESTS?.trim().toLowerCase() !== 'false',
+    rateLimitPeriodSeconds: positiveInt('RATE_LIMIT_PERIOD_SECONDS', env.RATE_LIMIT_PERIOD_SECONDS, 60),
+    gateway: parseGateway(env),
   };
 }

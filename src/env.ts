@@ -21,6 +21,18 @@ export interface Env {
   CATALOG_TTL_SECONDS?: string;
   /** max_tokens sent upstream when the client sends none. */
   DEFAULT_MAX_TOKENS?: string;
+  /** Cloudflare Rate Limiting binding (`[[ratelimits]]` in wrangler.toml); absent = no limit. */
+  RATE_LIMITER?: RateLimit;
+  /** The limiter's period in seconds (10 or 60, as configured on the binding), sent as Retry-After. */
+  RATE_LIMIT_PERIOD_SECONDS?: string;
+  /** AI Gateway id: every Workers AI call goes through this gateway (binding and REST). */
+  AI_GATEWAY_ID?: string;
+  /** "true" asks the gateway not to serve from its cache. */
+  AI_GATEWAY_SKIP_CACHE?: string;
+  /** Gateway cache TTL in seconds for these calls. */
+  AI_GATEWAY_CACHE_TTL?: string;
+  /** Gateway root for the REST transport (default https://gateway.ai.cloudflare.com/v1). */
+  AI_GATEWAY_BASE_URL?: string;
   /** "false" silences the per-request log line. */
   LOG_REQUESTS?: string;
 }

@@ -7,6 +7,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     services: Services;
+    /** Fingerprint of the client's API key (set by auth), the rate-limit key. */
+    clientId?: string;
     /** The model the client named, for the request log line. */
     model?: string;
   };

@@ -5,16 +5,21 @@ import type { AppEnv } from '../types';
 const encoder = new TextEncoder();
 const digest = async (value: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
 
+/** Digests of the configured keys, computed once per configuration rather than per request. */
+const keyDigests = new WeakMap<readonly string[], Promise<Uint8Array[]>>();
+
 /** Constant-time membership: every configured key is compared, on fixed-length digests. */
-async function isAccepted(presented: string, keys: readonly string[]): Promise<boolean> {
-  const given = await digest(presented);
+async function isAccepted(given: Uint8Array, keys: readonly string[]): Promise<boolean> {
+  let expected = keyDigests.get(keys);
+  if (!expected) keyDigests.set(keys, (expected = Promise.all(keys.map(digest))));
   let accepted = false;
-  for (const key of keys) {
-    const expected = await digest(key);
-    if (crypto.subtle.timingSafeEqual(given, expected)) accepted = true;
+  for (const key of await expected) {
+    if (crypto.subtle.timingSafeEqual(given, key)) accepted = true;
   }
   return accepted;
 }
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 function presentedKey(authorization: string | undefined, apiKey: string | undefined): string | undefined {
   if (authorization) {
@@ -46,6 +51,9 @@ export const auth = createMiddleware<AppEnv>(async (c, next) => {
       'missing_api_key',
     );
   }
-  if (!(await isAccepted(key, config.apiKeys))) throw unauthorized('Incorrect API key provided.', 'invalid_api_key');
+  const given = await digest(key);
+  if (!(await isAccepted(given, config.apiKeys))) throw unauthorized('Incorrect API key provided.', 'invalid_api_key');
+  // A fingerprint, not the key: safe to use as a rate-limit or cache key.
+  c.set('clientId', `key:${hex(given.subarray(0, 8))}`);
   return next();
 });

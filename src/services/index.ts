@@ -18,7 +18,7 @@ export function getServices(env: Env): Services {
   if (!services) {
     const config = parseConfig(env);
     const transport = transportKind(env);
-    const upstream = createUpstream(env);
+    const upstream = createUpstream(env, config.gateway);
     services = { config, transport, upstream, catalog: new Catalog(upstream, config.catalogTtlMs, config.aliases, transport) };
     byEnv.set(env, services);
   }

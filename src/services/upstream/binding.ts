@@ -4,8 +4,8 @@ import type { CatalogModel, RunOptions, Upstream } from './types';
 const PAGE_SIZE = 100;
 const MAX_PAGES = 20;
 
-/** The deployed transport: the Workers AI binding itself. */
-export function createBindingUpstream(ai: Ai): Upstream {
+/** The deployed transport: the Workers AI binding itself, optionally through an AI Gateway. */
+export function createBindingUpstream(ai: Ai, gateway?: RunOptions['gateway']): Upstream {
   return {
     kind: 'binding',
     async run(model, inputs, options: RunOptions = {}) {
@@ -13,7 +13,7 @@ export function createBindingUpstream(ai: Ai): Upstream {
         // The binding's types only know literal model names; ids here come from the live catalog.
         return await (ai.run as (m: string, i: unknown, o: AiOptions) => Promise<unknown>)(model, inputs, {
           ...(options.signal && { signal: options.signal }),
-          ...(options.gateway && { gateway: options.gateway }),
+          ...((options.gateway ?? gateway) && { gateway: options.gateway ?? gateway }),
         });
       } catch (err) {
         throw toUpstreamError(err);

@@ -1,3 +1,4 @@
+import type { Config } from '../../config';
 import type { Env } from '../../env';
 import { ApiError } from '../../errors';
 import { createBindingUpstream } from './binding';
@@ -25,11 +26,13 @@ export function transportKind(env: Env): TransportKind {
   return 'emulator';
 }
 
-export function createUpstream(env: Env): Upstream {
+export const DEFAULT_GATEWAY_BASE_URL = 'https://gateway.ai.cloudflare.com/v1';
+
+export function createUpstream(env: Env, gateway?: Config['gateway']): Upstream {
   const kind = transportKind(env);
   if (kind === 'binding') {
     if (!env.AI) throw misconfigured('AI_TRANSPORT=binding but there is no AI binding ([ai] in wrangler.toml).');
-    return createBindingUpstream(env.AI);
+    return createBindingUpstream(env.AI, gateway);
   }
   if (kind === 'rest') {
     if (!env.CLOUDFLARE_API_TOKEN || !env.CLOUDFLARE_ACCOUNT_ID) {
@@ -39,6 +42,7 @@ export function createUpstream(env: Env): Upstream {
       baseUrl: env.CLOUDFLARE_API_BASE_URL?.trim() || DEFAULT_API_BASE_URL,
       accountId: env.CLOUDFLARE_ACCOUNT_ID,
       token: env.CLOUDFLARE_API_TOKEN,
+      ...(gateway && { gateway: { ...gateway, baseUrl: env.AI_GATEWAY_BASE_URL?.trim() || DEFAULT_GATEWAY_BASE_URL } }),
     });
   }
   console.warn(

@@ -5,6 +5,8 @@ export interface RestSettings {
   baseUrl: string;
   accountId: string;
   token: string;
+  /** Route model runs through this AI Gateway (catalog and schema calls still go to the API). */
+  gateway?: { id: string; baseUrl: string; skipCache?: boolean; cacheTtl?: number };
 }
 
 interface Envelope<T> {
@@ -22,6 +24,15 @@ export function createRestUpstream(settings: RestSettings): Upstream {
   const root = `${settings.baseUrl.replace(/\/+$/, '')}/accounts/${encodeURIComponent(settings.accountId)}/ai`;
   const auth = `Bearer ${settings.token}`;
   const secrets = [settings.token];
+  const { gateway } = settings;
+  const runUrl = (model: string) =>
+    gateway
+      ? `${gateway.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(settings.accountId)}/${encodeURIComponent(gateway.id)}/workers-ai/${model}`
+      : `${root}/run/${model}`;
+  const gatewayHeaders: Record<string, string> = {
+    ...(gateway?.skipCache && { 'cf-aig-skip-cache': 'true' }),
+    ...(gateway?.cacheTtl !== undefined && { 'cf-aig-cache-ttl': String(gateway.cacheTtl) }),
+  };
 
   async function call(url: string, init: RequestInit): Promise<Response> {
     let res: Response;
@@ -63,9 +74,9 @@ export function createRestUpstream(settings: RestSettings): Upstream {
   return {
     kind: 'rest',
     async run(model, inputs, options: RunOptions = {}) {
-      const res = await call(`${root}/run/${model}`, {
+      const res = await call(runUrl(model), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...gatewayHeaders },
         body: JSON.stringify(inputs),
         signal: options.signal,
       });

@@ -1,0 +1,6 @@
+// Bindings the test pool provides (vitest.config.ts miniflare options).
+declare namespace Cloudflare {
+  interface Env {
+    RATE_LIMITER: RateLimit;
+  }
+}
