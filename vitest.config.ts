@@ -17,6 +17,7 @@ export default defineConfig({
         compatibilityFlags: ['nodejs_compat'],
         // A real (local) Rate Limiting binding for test/production.test.ts.
         ratelimits: { RATE_LIMITER: { namespace_id: '1001', simple: { limit: 3, period: 60 } } },
+        kvNamespaces: ['RESPONSE_CACHE_KV'],
       },
     }),
   ],

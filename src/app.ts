@@ -5,6 +5,7 @@ import { cors } from './middleware/cors';
 import { notFound, onError } from './middleware/errors';
 import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
+import { responseCache } from './middleware/response-cache';
 import { chat } from './routes/chat';
 import { health } from './routes/health';
 import { models } from './routes/models';
@@ -20,6 +21,7 @@ export const app = new Hono<AppEnv>()
   .use(auth)
   .use(rateLimit)
   .use(bodyLimit)
+  .use(responseCache)
   .route('/v1', openai)
   .route('/', openai);
 

@@ -36,6 +36,7 @@ export interface Config {
   defaultMaxTokens: number;
   logRequests: boolean;
   rateLimitPeriodSeconds: number;
+  responseCacheTtlSeconds: number;
   gateway?: { id: string; skipCache?: boolean; cacheTtl?: number };
 }
 
@@ -102,5 +103,6 @@ export function parseConfig(env: Env): Config {
     logRequests: env.LOG_REQUESTS?.trim().toLowerCase() !== 'false',
     rateLimitPeriodSeconds: positiveInt('RATE_LIMIT_PERIOD_SECONDS', env.RATE_LIMIT_PERIOD_SECONDS, 60),
     gateway: parseGateway(env),
+    responseCacheTtlSeconds: env.RESPONSE_CACHE_TTL_SECONDS?.trim() === '0' ? 0 : positiveInt('RESPONSE_CACHE_TTL_SECONDS', env.RESPONSE_CACHE_TTL_SECONDS, 0),
   };
 }

@@ -33,6 +33,10 @@ export interface Env {
   AI_GATEWAY_CACHE_TTL?: string;
   /** Gateway root for the REST transport (default https://gateway.ai.cloudflare.com/v1). */
   AI_GATEWAY_BASE_URL?: string;
+  /** Seconds to cache deterministic responses; unset or 0 = no response cache. */
+  RESPONSE_CACHE_TTL_SECONDS?: string;
+  /** Optional KV namespace for the response cache (else the Cache API is used). */
+  RESPONSE_CACHE?: KVNamespace;
   /** "false" silences the per-request log line. */
   LOG_REQUESTS?: string;
 }

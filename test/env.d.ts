@@ -2,5 +2,6 @@
 declare namespace Cloudflare {
   interface Env {
     RATE_LIMITER: RateLimit;
+    RESPONSE_CACHE_KV: KVNamespace;
   }
 }

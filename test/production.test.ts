@@ -134,3 +134,72 @@ describe('client disconnect', () => {
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 });
+
+describe('response cache (opt-in)', () => {
+  const deterministic = { ...chatBody, temperature: 0 };
+
+  it.each([
+    ['the Cache API', () => ({})],
+    ['a KV namespace', () => ({ RESPONSE_CACHE: poolEnv.RESPONSE_CACHE_KV })],
+  ])('serves a repeated deterministic request from %s', async (_, extra) => {
+    const ai = fakeAI(() => ({ response: 'cached answer', usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }));
+    const body = { ...deterministic, messages: [{ role: 'user', content: `q-${crypto.randomUUID()}` }] };
+    const env = bindingEnv(ai, { RESPONSE_CACHE_TTL_SECONDS: '300', ...extra() });
+    const first = await postJson(env, '/v1/chat/completions', body);
+    expect(first.headers.get('x-cache')).toBe('MISS');
+    const firstBody = await first.json();
+    const second = await postJson(env, '/v1/chat/completions', body);
+    expect(second.status).toBe(200);
+    expect(second.headers.get('x-cache')).toBe('HIT');
+    expect(second.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(await second.json()).toEqual(firstBody);
+    expect(ai.calls).toHaveLength(1);
+  });
+
+  it('does not cache sampled, streamed or failed requests, and is off by default', async () => {
+    const ai = fakeAI();
+    const env = bindingEnv(ai, { RESPONSE_CACHE_TTL_SECONDS: '300' });
+    const sampled = { ...chatBody, temperature: 0.7, messages: [{ role: 'user', content: crypto.randomUUID() }] };
+    await postJson(env, '/v1/chat/completions', sampled);
+    await postJson(env, '/v1/chat/completions', sampled);
+    expect(ai.calls).toHaveLength(2);
+    const streamed = { ...deterministic, stream: true, messages: [{ role: 'user', content: crypto.randomUUID() }] };
+    ai.calls.length = 0;
+    const off = bindingEnv(ai);
+    const plain = { ...deterministic, messages: [{ role: 'user', content: crypto.randomUUID() }] };
+    await postJson(off, '/v1/chat/completions', plain);
+    const again = await postJson(off, '/v1/chat/completions', plain);
+    expect(again.headers.get('x-cache')).toBeNull();
+    expect(ai.calls).toHaveLength(2);
+    const streamAi = fakeAI(() => tokenStream(['x']));
+    const streamEnv = bindingEnv(streamAi, { RESPONSE_CACHE_TTL_SECONDS: '300' });
+    await (await postJson(streamEnv, '/v1/chat/completions', streamed)).text();
+    await (await postJson(streamEnv, '/v1/chat/completions', streamed)).text();
+    expect(streamAi.calls).toHaveLength(2);
+    const failing = fakeAI(() => {
+      throw new Error('3040: Capacity temporarily exceeded');
+    });
+    const failEnv = bindingEnv(failing, { RESPONSE_CACHE_TTL_SECONDS: '300' });
+    await postJson(failEnv, '/v1/chat/completions', plain);
+    await postJson(failEnv, '/v1/chat/completions', plain);
+    expect(failing.calls).toHaveLength(2);
+  });
+
+  it('keeps each client key’s entries apart', async () => {
+    const ai = fakeAI();
+    const env = bindingEnv(ai, { PROXY_API_KEY: 'ka,kb', RESPONSE_CACHE_TTL_SECONDS: '300' });
+    const body = { ...chatBody, seed: 1, messages: [{ role: 'user', content: crypto.randomUUID() }] };
+    await postJson(env, '/v1/chat/completions', body, { headers: { authorization: 'Bearer ka' } });
+    const other = await postJson(env, '/v1/chat/completions', body, { headers: { authorization: 'Bearer kb' } });
+    expect(other.headers.get('x-cache')).toBe('MISS');
+    expect(ai.calls).toHaveLength(2);
+  });
+
+  it('leaves malformed bodies to the route, and a text/plain JSON body still works', async () => {
+    const env = bindingEnv(fakeAI(), { RESPONSE_CACHE_TTL_SECONDS: '300' });
+    await expectError(await call(env, '/v1/chat/completions', { method: 'POST', raw: '{"x":', headers: { 'content-type': 'application/json' } }), 400, { code: 'invalid_json' });
+    const body = JSON.stringify({ ...deterministic, messages: [{ role: 'user', content: crypto.randomUUID() }] });
+    const res = await call(env, '/v1/chat/completions', { method: 'POST', raw: body, headers: { 'content-type': 'text/plain' } });
+    expect(res.status).toBe(200);
+  });
+});

@@ -19,7 +19,9 @@ const assumeJson = createMiddleware<AppEnv>(async (c, next) => {
     }
     const headers = new Headers(c.req.raw.headers);
     headers.set('content-type', 'application/json');
-    c.req.raw = new Request(c.req.raw, { headers });
+    // The body may already sit in Hono's body cache (read by the response cache): don't re-read it.
+    const raw = c.req.raw;
+    c.req.raw = raw.bodyUsed ? new Request(raw.url, { method: raw.method, headers }) : new Request(raw, { headers });
   }
   return next();
 });
