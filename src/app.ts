@@ -9,6 +9,7 @@ import { responseCache } from './middleware/response-cache';
 import { chat } from './routes/chat';
 import { health } from './routes/health';
 import { models } from './routes/models';
+import { pages } from './routes/pages';
 import type { AppEnv } from './types';
 
 /** The OpenAI surface; mounted at /v1 and at the root, since some clients drop the /v1. */
@@ -18,6 +19,7 @@ export const app = new Hono<AppEnv>()
   .use(requestContext)
   .use(cors)
   .route('/', health)
+  .route('/', pages)
   .use(auth)
   .use(rateLimit)
   .use(bodyLimit)

@@ -54,6 +54,10 @@ describe('chat completions: bad input', () => {
     expect(ai.calls).toHaveLength(0);
   });
 
+  it.each(['__proto__', 'constructor', 'toString'])('a model named %s is an unknown model, not a crash', async (model) => {
+    await expectError(await chat({ ...base, model }), 404, { code: 'model_not_found' });
+  });
+
   it('a model of another task is a 400 naming the task', async () => {
     const err = await expectError(await chat({ ...base, model: '@cf/baai/bge-base-en-v1.5' }), 400, { code: 'model_not_supported', param: 'model' });
     expect(err.message).toMatch(/Text Embeddings/);

@@ -98,16 +98,21 @@ export class Catalog {
     });
   }
 
+  /** Own keys only: a model named "__proto__" or "constructor" is just an unknown model. */
+  private aliasTarget(requested: string): string {
+    return Object.hasOwn(this.aliases, requested) ? this.aliases[requested]! : requested;
+  }
+
   /** The catalog entry for a client model name (alias, full id or short name), if any. */
   async describe(requested: string): Promise<CatalogModel | undefined> {
-    const target = this.aliases[requested] ?? requested;
+    const target = this.aliasTarget(requested);
     const byName = await this.byName();
     return byName.get(target) ?? this.findShortName(byName, target);
   }
 
   /** Resolves a client model name (alias, full id or unique short name) and checks it can serve `protocol`. */
   async resolve(requested: string, protocol: Protocol): Promise<ResolvedModel> {
-    const target = this.aliases[requested] ?? requested;
+    const target = this.aliasTarget(requested);
     let byName: Map<string, CatalogModel>;
     try {
       byName = await this.byName();

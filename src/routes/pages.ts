@@ -1,0 +1,16 @@
+import { Hono } from 'hono';
+import { PLAYGROUND_HTML } from '../pages/playground';
+import type { AppEnv } from '../types';
+
+/** The page loads nothing from elsewhere and talks only to this origin. */
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy':
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'public, max-age=300',
+} as const;
+
+/** Public pages: the playground (it asks for the API key in the browser; nothing secret is served). */
+export const pages = new Hono<AppEnv>().get('/', (c) => c.body(PLAYGROUND_HTML, 200, PAGE_HEADERS));
