@@ -7,13 +7,19 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { responseCache } from './middleware/response-cache';
 import { chat } from './routes/chat';
+import { embeddings } from './routes/embeddings';
 import { health } from './routes/health';
 import { models } from './routes/models';
+import { moderations } from './routes/moderations';
 import { pages } from './routes/pages';
 import type { AppEnv } from './types';
 
 /** The OpenAI surface; mounted at /v1 and at the root, since some clients drop the /v1. */
-const openai = new Hono<AppEnv>().route('/', models).route('/', chat);
+const openai = new Hono<AppEnv>()
+  .route('/', models)
+  .route('/', chat)
+  .route('/', embeddings)
+  .route('/', moderations);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)

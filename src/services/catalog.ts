@@ -3,7 +3,7 @@ import type { CatalogModel, TransportKind, Upstream } from './upstream';
 import { upstreamCall } from './upstream-errors';
 
 /** The OpenAI endpoint families a model can serve; the values of GET /v1/models?protocol=. */
-export const PROTOCOLS = ['openai-chat', 'openai-embeddings', 'openai-images', 'openai-audio'] as const;
+export const PROTOCOLS = ['openai-chat', 'openai-embeddings', 'openai-images', 'openai-audio', 'openai-moderations'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 const TASK_PROTOCOLS: Readonly<Record<string, readonly Protocol[]>> = {
@@ -19,10 +19,15 @@ const ENDPOINT_OF: Readonly<Record<Protocol, string>> = {
   'openai-embeddings': '/v1/embeddings',
   'openai-images': '/v1/images/generations',
   'openai-audio': '/v1/audio',
+  'openai-moderations': '/v1/moderations',
 };
 
+/** Safety classifiers are listed as Text Generation in the catalog; only the name tells them apart. */
+const MODERATION_MODEL = /\/llama-guard-/;
+
 export function protocolsOf(model: CatalogModel): readonly Protocol[] {
-  return TASK_PROTOCOLS[model.task?.name] ?? [];
+  const byTask = TASK_PROTOCOLS[model.task?.name] ?? [];
+  return MODERATION_MODEL.test(model.name) ? [...byTask, 'openai-moderations'] : byTask;
 }
 
 /** A catalog property (context_window, ...) as a number, when present. */

@@ -330,7 +330,9 @@ function embed(model: string, m: ModelInfo, inp: J) {
   }
   const texts = [...list(inp.text), ...list(inp.queries), ...list(inp.documents)];
   if (!texts.length) throw missing('text');
-  if (texts.length > 100) throw bad(`Array has too many items (${texts.length} > 100) at '/text'`);
+  // The models' input schemas cap a batch at 100 texts (qwen3-embedding: 32).
+  const cap = model.includes('/qwen3-embedding') ? 32 : 100;
+  if (texts.length > cap) throw bad(`Array has too many items (${texts.length} > ${cap}) at '/text'`);
   const vecs = texts.map((t) => vector(t, m.n, model));
   return { shape: [vecs.length, m.n], data: vecs, ...(m.kind === 'E' ? {} : { pooling: m.kind === 'M' ? 'cls' : (inp.pooling ?? 'mean') }) };
 }

@@ -1,0 +1,16 @@
+import * as z from 'zod/mini';
+import { optionalNullable } from './common';
+
+/**
+ * POST /v1/embeddings. Token arrays (number[] / number[][]) pass the schema so the service can
+ * refuse them with a message that says why, rather than "matches none of the accepted forms".
+ */
+export const EmbeddingRequest = z.looseObject({
+  model: z.string().check(z.minLength(1)),
+  input: z.union([z.string(), z.array(z.union([z.string(), z.number(), z.array(z.number())]))]),
+  encoding_format: optionalNullable(z.enum(['float', 'base64'])),
+  dimensions: optionalNullable(z.int().check(z.gte(1))),
+  user: z.optional(z.string()),
+});
+
+export type EmbeddingRequest = z.infer<typeof EmbeddingRequest>;
