@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectSchema } from './openapi/validate';
 import { fakeAI } from './support/fake-ai';
+import { CATALOG_WITH_MORE } from './support/more-models';
 import { bindingEnv, call } from './support/http';
 
 /**
@@ -12,9 +13,14 @@ import { bindingEnv, call } from './support/http';
 
 // A well-behaved fake upstream: any 5xx below would be the proxy's own fault.
 const ai = fakeAI((model, inputs) => {
+  if (model.includes('/bge-')) {
+    const texts: unknown[] = Array.isArray(inputs.text) ? inputs.text : [inputs.text];
+    return { shape: [texts.length, 4], data: texts.map(() => [0.5, 0.5, 0.5, 0.5]), pooling: 'mean' };
+  }
+  if (model.includes('llama-guard')) return { response: 'safe', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
   if (inputs.stream) return new Response('data: {"response":"ok"}\n\ndata: [DONE]\n\n').body;
   return { response: 'ok', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
-});
+}, CATALOG_WITH_MORE);
 const env = bindingEnv(ai, { MAX_BODY_BYTES: '65536' });
 
 interface Endpoint {
@@ -29,6 +35,8 @@ interface Endpoint {
 const CHAT = '@cf/meta/llama-3.1-8b-instruct';
 export const ENDPOINTS: Endpoint[] = [
   { path: '/v1/chat/completions', method: 'POST', valid: { model: CHAT, messages: [{ role: 'user', content: 'hi' }] } },
+  { path: '/v1/embeddings', method: 'POST', valid: { model: '@cf/baai/bge-base-en-v1.5', input: ['a', 'b'], encoding_format: 'base64' } },
+  { path: '/v1/moderations', method: 'POST', valid: { model: 'omni-moderation-latest', input: 'hello' } },
   { path: '/v1/models', method: 'GET' },
 ];
 
