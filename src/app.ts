@@ -3,12 +3,14 @@ import { auth } from './middleware/auth';
 import { bodyLimit } from './middleware/body-limit';
 import { cors } from './middleware/cors';
 import { notFound, onError } from './middleware/errors';
+import { ollamaErrors } from './middleware/ollama-errors';
 import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { responseCache } from './middleware/response-cache';
 import { chat } from './routes/chat';
 import { health } from './routes/health';
 import { models } from './routes/models';
+import { ollama } from './routes/ollama';
 import type { AppEnv } from './types';
 
 /** The OpenAI surface; mounted at /v1 and at the root, since some clients drop the /v1. */
@@ -17,13 +19,17 @@ const openai = new Hono<AppEnv>().route('/', models).route('/', chat);
 export const app = new Hono<AppEnv>()
   .use(requestContext)
   .use(cors)
+  // Ollama clients expect {error: string}: reshapes every error under /api/, auth's included.
+  .use('/api/*', ollamaErrors)
   .route('/', health)
   .use(auth)
   .use(rateLimit)
   .use(bodyLimit)
   .use(responseCache)
   .route('/v1', openai)
-  .route('/', openai);
+  .route('/', openai)
+  // The Ollama API lives at the root only (/api/...), where Ollama clients look for it.
+  .route('/', ollama);
 
 app.onError(onError);
 app.notFound(notFound);
