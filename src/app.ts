@@ -3,6 +3,7 @@ import { auth } from './middleware/auth';
 import { bodyLimit } from './middleware/body-limit';
 import { cors } from './middleware/cors';
 import { notFound, onError } from './middleware/errors';
+import { ollamaErrors } from './middleware/ollama-errors';
 import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { responseCache } from './middleware/response-cache';
@@ -11,6 +12,7 @@ import { embeddings } from './routes/embeddings';
 import { health } from './routes/health';
 import { models } from './routes/models';
 import { moderations } from './routes/moderations';
+import { ollama } from './routes/ollama';
 import { pages } from './routes/pages';
 import type { AppEnv } from './types';
 
@@ -24,6 +26,8 @@ const openai = new Hono<AppEnv>()
 export const app = new Hono<AppEnv>()
   .use(requestContext)
   .use(cors)
+  // Ollama clients expect {error: string}: reshapes every error under /api/, auth's included.
+  .use('/api/*', ollamaErrors)
   .route('/', health)
   .route('/', pages)
   .use(auth)
@@ -31,7 +35,9 @@ export const app = new Hono<AppEnv>()
   .use(bodyLimit)
   .use(responseCache)
   .route('/v1', openai)
-  .route('/', openai);
+  .route('/', openai)
+  // The Ollama API lives at the root only (/api/...), where Ollama clients look for it.
+  .route('/', ollama);
 
 app.onError(onError);
 app.notFound(notFound);

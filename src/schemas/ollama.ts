@@ -1,0 +1,85 @@
+import * as z from 'zod/mini';
+import { FunctionTool } from './chat';
+import { numberIn, optionalNullable } from './common';
+
+/**
+ * Ollama's `options`. The sampling knobs Workers AI has are validated here (same ranges as the
+ * OpenAI endpoint) and mapped; knobs of a local runtime (num_ctx, num_gpu, num_thread, mirostat,
+ * min_p, ...) are accepted and ignored, as Ollama itself ignores options a runner lacks, because
+ * Open WebUI sends whatever the user set in a model's parameters.
+ */
+export const OllamaOptions = z.looseObject({
+  temperature: optionalNullable(numberIn(0, 2)),
+  top_p: optionalNullable(numberIn(0, 1)),
+  top_k: optionalNullable(z.int().check(z.gte(1))),
+  seed: optionalNullable(z.int()),
+  /** -1 (no limit) and -2 (fill the context) both mean "the proxy's default". */
+  num_predict: optionalNullable(z.int().check(z.gte(-2))),
+  stop: optionalNullable(z.union([z.string(), z.array(z.string()).check(z.maxLength(16))])),
+  repeat_penalty: optionalNullable(numberIn(0, 2)),
+  frequency_penalty: optionalNullable(numberIn(-2, 2)),
+  presence_penalty: optionalNullable(numberIn(-2, 2)),
+});
+
+const ToolCall = z.looseObject({
+  id: optionalNullable(z.string()),
+  function: z.looseObject({
+    name: z.string().check(z.minLength(1)),
+    arguments: optionalNullable(z.union([z.record(z.string(), z.unknown()), z.string()])),
+  }),
+});
+
+export const OllamaMessage = z.looseObject({
+  role: z.enum(['system', 'user', 'assistant', 'tool']),
+  // Optional: Open WebUI leaves it out of image-only messages and sends "" with tool calls.
+  content: optionalNullable(z.string()),
+  /** Base64 images (Ollama sends them without a data: prefix). */
+  images: optionalNullable(z.array(z.string())),
+  tool_calls: optionalNullable(z.array(ToolCall)),
+  thinking: optionalNullable(z.string()),
+  tool_name: optionalNullable(z.string()),
+  tool_call_id: optionalNullable(z.string()),
+});
+
+const common = {
+  model: z.string().check(z.minLength(1)),
+  /** "json" or a JSON schema. */
+  format: optionalNullable(z.union([z.string(), z.record(z.string(), z.unknown())])),
+  options: optionalNullable(OllamaOptions),
+  /** Ollama streams unless told `false`. */
+  stream: optionalNullable(z.boolean()),
+  /** Accepted and ignored: nothing is loaded. 0 turns a load request into an unload one. */
+  keep_alive: optionalNullable(z.union([z.string(), z.number()])),
+  think: optionalNullable(z.union([z.boolean(), z.enum(['low', 'medium', 'high'])])),
+};
+
+/** POST /api/chat. No messages = "load the model" (Ollama's preload request). */
+export const OllamaChatRequest = z.looseObject({
+  ...common,
+  messages: optionalNullable(z.array(OllamaMessage)),
+  tools: optionalNullable(z.array(FunctionTool)),
+});
+
+/** POST /api/generate. No prompt (and no images) = "load the model". */
+export const OllamaGenerateRequest = z.looseObject({
+  ...common,
+  prompt: optionalNullable(z.string()),
+  system: optionalNullable(z.string()),
+  images: optionalNullable(z.array(z.string())),
+  suffix: optionalNullable(z.string()),
+  template: optionalNullable(z.string()),
+  context: optionalNullable(z.array(z.int())),
+  raw: optionalNullable(z.boolean()),
+});
+
+/** POST /api/show: `model`, or `name` as older clients send it. */
+export const OllamaShowRequest = z.looseObject({
+  model: optionalNullable(z.string()),
+  name: optionalNullable(z.string()),
+  verbose: optionalNullable(z.boolean()),
+});
+
+export type OllamaOptions = z.infer<typeof OllamaOptions>;
+export type OllamaMessage = z.infer<typeof OllamaMessage>;
+export type OllamaChatRequest = z.infer<typeof OllamaChatRequest>;
+export type OllamaGenerateRequest = z.infer<typeof OllamaGenerateRequest>;
