@@ -85,12 +85,13 @@ describe('GET /api/version, /api/tags, /api/ps', () => {
     expect(await res.json()).toEqual({ version: '0.9.0' });
   });
 
-  it('lists the chat models of the real catalog with honest Ollama fields', async () => {
+  it('lists the chat and embedding models of the real catalog with honest Ollama fields', async () => {
     const body = (await (await call(bindingEnv(), '/api/tags')).json()) as { models: Record<string, any>[] };
     expect(body.models.map((m) => m.name)).toEqual([
       '@cf/meta/llama-3.1-8b-instruct:latest',
       '@cf/meta/llama-3.3-70b-instruct-fp8-fast:latest',
       '@cf/mistral/mistral-7b-instruct-v0.1:latest',
+      '@cf/baai/bge-base-en-v1.5:latest',
     ]);
     const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(MODEL))), (b) => b.toString(16).padStart(2, '0')).join('');
     expect(body.models[0]).toEqual({
@@ -576,7 +577,8 @@ describe('emulator end to end', () => {
     const tags = (await (await call(env, '/api/tags')).json()) as { models: Record<string, any>[] };
     const names = tags.models.map((m) => m.name);
     expect(names).toContain(`${MODEL}:latest`);
-    expect(names).not.toContain('@cf/baai/bge-m3:latest');
+    expect(names).toContain('@cf/baai/bge-m3:latest');
+    expect(names).not.toContain('@cf/black-forest-labs/flux-1-schnell:latest');
     const show = (await (await postJson(env, '/api/show', { model: '@cf/meta/llama-4-scout-17b-16e-instruct:latest' })).json()) as any;
     expect(show.capabilities).toEqual(['completion', 'tools', 'vision']);
     expect(show.model_info['llama.context_length']).toBe(131000);

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { invalidRequest } from '../errors';
 import { jsonBody } from '../middleware/json-body';
-import { OllamaChatRequest, OllamaGenerateRequest, OllamaShowRequest } from '../schemas/ollama';
+import { OllamaChatRequest, OllamaEmbedRequest, OllamaEmbeddingsRequest, OllamaGenerateRequest, OllamaShowRequest } from '../schemas/ollama';
+import { ollamaEmbed, ollamaEmbeddings } from '../services/ollama-embed';
 import { ollamaChat, ollamaGenerate, type OllamaResult } from '../services/ollama-chat';
 import { OLLAMA_VERSION, listTags, showModel } from '../services/ollama-models';
 import { NDJSON_HEADERS } from '../services/ollama-stream';
@@ -37,4 +38,15 @@ export const ollama = new Hono<AppEnv>()
     const body = c.req.valid('json');
     c.set('model', body.model);
     return respond(await ollamaGenerate(c.var.services, body, started, c.req.raw.signal));
+  })
+  .post('/api/embed', ...jsonBody(OllamaEmbedRequest), async (c) => {
+    const started = Date.now();
+    const body = c.req.valid('json');
+    c.set('model', body.model);
+    return c.json(await ollamaEmbed(c.var.services, body, started, c.req.raw.signal));
+  })
+  .post('/api/embeddings', ...jsonBody(OllamaEmbeddingsRequest), async (c) => {
+    const body = c.req.valid('json');
+    c.set('model', body.model);
+    return c.json(await ollamaEmbeddings(c.var.services, body, c.req.raw.signal));
   });

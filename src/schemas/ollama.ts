@@ -83,3 +83,24 @@ export type OllamaOptions = z.infer<typeof OllamaOptions>;
 export type OllamaMessage = z.infer<typeof OllamaMessage>;
 export type OllamaChatRequest = z.infer<typeof OllamaChatRequest>;
 export type OllamaGenerateRequest = z.infer<typeof OllamaGenerateRequest>;
+
+/** POST /api/embed: one text or many. */
+export const OllamaEmbedRequest = z.looseObject({
+  model: z.string().check(z.minLength(1)),
+  input: z.union([z.string(), z.array(z.string())]),
+  truncate: z.optional(z.boolean()),
+  dimensions: z.optional(z.int().check(z.gte(1))),
+  options: z.optional(z.record(z.string(), z.unknown())),
+  keep_alive: z.optional(z.union([z.string(), z.number()])),
+});
+
+/** POST /api/embeddings: the older single-text form. */
+export const OllamaEmbeddingsRequest = z.looseObject({
+  model: z.string().check(z.minLength(1)),
+  prompt: z.string(),
+  options: z.optional(z.record(z.string(), z.unknown())),
+  keep_alive: z.optional(z.union([z.string(), z.number()])),
+});
+
+export type OllamaEmbedRequest = z.infer<typeof OllamaEmbedRequest>;
+export type OllamaEmbeddingsRequest = z.infer<typeof OllamaEmbeddingsRequest>;

@@ -11,7 +11,7 @@ import type { CatalogModel } from './upstream';
 export const OLLAMA_VERSION = '0.9.0';
 
 /** The catalog tasks listed by /api/tags and described by /api/show ('openai-embeddings' joins with /api/embed). */
-export const OLLAMA_PROTOCOLS: readonly Protocol[] = ['openai-chat'];
+export const OLLAMA_PROTOCOLS: readonly Protocol[] = ['openai-chat', 'openai-embeddings'];
 
 /**
  * Ollama names carry a tag and clients rely on it: Open WebUI appends ":latest" to a name
