@@ -12,7 +12,8 @@ export default defineConfig({
     cloudflareTest({
       main: './src/index.ts',
       // Same date as wrangler.toml; the pool's workerd supports dates up to 2026-08-22.
-      miniflare: { compatibilityDate: '2026-08-15', compatibilityFlags: ['nodejs_compat'] },
+      // IMAGES_BUCKET: a local R2 bucket for the stored-image tests (test/support/images.ts).
+      miniflare: { compatibilityDate: '2026-08-15', compatibilityFlags: ['nodejs_compat'], r2Buckets: ['IMAGES_BUCKET'] },
     }),
   ],
   test: { include: ['test/**/*.test.ts'] },

@@ -35,7 +35,16 @@ export interface Config {
   catalogTtlMs: number;
   defaultMaxTokens: number;
   logRequests: boolean;
+  defaultImageModel: string;
+  /** Sent when the client gives no size; undefined = each model's own default. */
+  defaultImageSize?: { width: number; height: number };
+  maxImageCount: number;
+  /** 0 = stored image URLs never expire. */
+  imageUrlTtlMs: number;
 }
+
+/** The most MAX_IMAGE_COUNT may be: that many upstream runs go out at once for one request. */
+export const HARD_MAX_IMAGE_COUNT = 4;
 
 const MiB = 1024 * 1024;
 
@@ -76,6 +85,27 @@ const list = (raw: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+function imageSize(raw: string | undefined): { width: number; height: number } | undefined {
+  const value = raw?.trim().toLowerCase();
+  if (!value || value === 'auto') return undefined;
+  const match = /^(\d{1,5})x(\d{1,5})$/.exec(value);
+  if (!match || Number(match[1]) === 0 || Number(match[2]) === 0) throw misconfigured('DEFAULT_IMAGE_SIZE must be WIDTHxHEIGHT (e.g. 1024x1024) or auto.');
+  return { width: Number(match[1]), height: Number(match[2]) };
+}
+
+function imageCount(raw: string | undefined): number {
+  const n = positiveInt('MAX_IMAGE_COUNT', raw, 1);
+  if (n > HARD_MAX_IMAGE_COUNT) throw misconfigured(`MAX_IMAGE_COUNT must be between 1 and ${HARD_MAX_IMAGE_COUNT}.`);
+  return n;
+}
+
+function seconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw misconfigured(`${name} must be a whole number of seconds (0 or more).`);
+  return n;
+}
+
 export function parseConfig(env: Env): Config {
   const origins = list(env.ALLOWED_ORIGINS);
   return {
@@ -87,5 +117,9 @@ export function parseConfig(env: Env): Config {
     catalogTtlMs: positiveInt('CATALOG_TTL_SECONDS', env.CATALOG_TTL_SECONDS, 300) * 1000,
     defaultMaxTokens: positiveInt('DEFAULT_MAX_TOKENS', env.DEFAULT_MAX_TOKENS, 2048),
     logRequests: env.LOG_REQUESTS?.trim().toLowerCase() !== 'false',
+    defaultImageModel: env.DEFAULT_IMAGE_MODEL?.trim() || '@cf/black-forest-labs/flux-1-schnell',
+    defaultImageSize: imageSize(env.DEFAULT_IMAGE_SIZE),
+    maxImageCount: imageCount(env.MAX_IMAGE_COUNT),
+    imageUrlTtlMs: seconds('IMAGE_URL_TTL_SECONDS', env.IMAGE_URL_TTL_SECONDS, 3600) * 1000,
   };
 }

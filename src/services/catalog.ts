@@ -1,9 +1,10 @@
 import { ApiError, modelNotFound } from '../errors';
-import type { CatalogModel, TransportKind, Upstream } from './upstream';
+import { imageClassifier } from './image-models';
+import type { CatalogModel, ModelSchema, TransportKind, Upstream } from './upstream';
 import { upstreamCall } from './upstream-errors';
 
 /** The OpenAI endpoint families a model can serve; the values of GET /v1/models?protocol=. */
-export const PROTOCOLS = ['openai-chat', 'openai-embeddings', 'openai-images', 'openai-audio'] as const;
+export const PROTOCOLS = ['openai-chat', 'openai-embeddings', 'openai-images', 'openai-audio', 'openai-image-edits'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 const TASK_PROTOCOLS: Readonly<Record<string, readonly Protocol[]>> = {
@@ -19,7 +20,22 @@ const ENDPOINT_OF: Readonly<Record<Protocol, string>> = {
   'openai-embeddings': '/v1/embeddings',
   'openai-images': '/v1/images/generations',
   'openai-audio': '/v1/audio',
+  'openai-image-edits': '/v1/images/edits',
 };
+
+/** Tasks whose models need more than the task name to classify (e.g. their input schema). */
+interface TaskClassifier {
+  protocols(model: CatalogModel, catalog: Catalog): Promise<readonly Protocol[]>;
+  /** Why `model` cannot serve `protocol`, for the 400; undefined = the generic message. */
+  unsupported(model: CatalogModel, protocol: Protocol, requested: string, catalog: Catalog): Promise<string | undefined>;
+}
+
+const TASK_CLASSIFIERS: Readonly<Record<string, TaskClassifier>> = {
+  'Text-to-Image': imageClassifier,
+};
+
+/** A failed schema lookup is retried after this long at most (a missing schema is cached like a found one). */
+const SCHEMA_RETRY_MS = 60_000;
 
 export function protocolsOf(model: CatalogModel): readonly Protocol[] {
   return TASK_PROTOCOLS[model.task?.name] ?? [];
@@ -58,6 +74,7 @@ function createdSeconds(model: CatalogModel): number {
 export class Catalog {
   private cached?: { at: number; models: CatalogModel[]; byName: Map<string, CatalogModel> };
   private inflight?: Promise<CatalogModel[]>;
+  private readonly schemas = new Map<string, { until: number; schema: Promise<ModelSchema | null> }>();
 
   constructor(
     private readonly upstream: Upstream,
@@ -92,10 +109,36 @@ export class Catalog {
 
   async listFor(protocol?: Protocol): Promise<CatalogModel[]> {
     const models = await this.list();
-    return models.filter((m) => {
-      const served = protocolsOf(m);
+    const servedBy = await Promise.all(models.map((m) => this.protocolsFor(m)));
+    return models.filter((_, i) => {
+      const served = servedBy[i]!;
       return protocol ? served.includes(protocol) : served.length > 0;
     });
+  }
+
+  /** The protocols a model serves: by task, refined per model for the tasks in TASK_CLASSIFIERS. */
+  async protocolsFor(model: CatalogModel): Promise<readonly Protocol[]> {
+    const classifier = TASK_CLASSIFIERS[model.task?.name];
+    return classifier ? classifier.protocols(model, this) : protocolsOf(model);
+  }
+
+  /** A model's `{input, output}` JSON schemas, cached per isolate like the catalog; null when there is none to read. */
+  schema(id: string): Promise<ModelSchema | null> {
+    const now = Date.now();
+    const hit = this.schemas.get(id);
+    if (hit && now < hit.until) return hit.schema;
+    const entry = {
+      until: now + this.ttlMs,
+      schema: this.upstream.schema(id).catch((err: unknown) => {
+        console.warn(JSON.stringify({ level: 'warn', msg: 'model schema unavailable', model: id, error: String(err) }));
+        entry.until = Math.min(entry.until, Date.now() + SCHEMA_RETRY_MS);
+        return null;
+      }),
+    };
+    // Ids come from the catalog, or from clients while it is unreachable: keep the map bounded.
+    if (this.schemas.size >= 512) this.schemas.clear();
+    this.schemas.set(id, entry);
+    return entry.schema;
   }
 
   /** The catalog entry for a client model name (alias, full id or short name), if any. */
@@ -118,10 +161,11 @@ export class Catalog {
     }
     const entry = byName.get(target) ?? this.findShortName(byName, target);
     if (!entry) throw modelNotFound(requested);
-    if (!protocolsOf(entry).includes(protocol)) {
+    if (!(await this.protocolsFor(entry)).includes(protocol)) {
+      const reason = await TASK_CLASSIFIERS[entry.task?.name]?.unsupported(entry, protocol, requested, this);
       throw new ApiError(
         400,
-        `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`,
+        reason ?? `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`,
         'invalid_request_error',
         'model',
         'model_not_supported',
