@@ -18,6 +18,8 @@ export default defineConfig({
         // A real (local) Rate Limiting binding for test/production.test.ts.
         ratelimits: { RATE_LIMITER: { namespace_id: '1001', simple: { limit: 3, period: 60 } } },
         kvNamespaces: ['RESPONSE_CACHE_KV'],
+        // IMAGES_BUCKET: a local R2 bucket for the stored-image tests (test/support/images.ts).
+        r2Buckets: ['IMAGES_BUCKET'],
       },
     }),
   ],

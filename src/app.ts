@@ -10,6 +10,8 @@ import { responseCache } from './middleware/response-cache';
 import { chat } from './routes/chat';
 import { embeddings } from './routes/embeddings';
 import { health } from './routes/health';
+import { imageFiles } from './routes/image-files';
+import { images } from './routes/images';
 import { models } from './routes/models';
 import { moderations } from './routes/moderations';
 import { ollama } from './routes/ollama';
@@ -21,7 +23,8 @@ const openai = new Hono<AppEnv>()
   .route('/', models)
   .route('/', chat)
   .route('/', embeddings)
-  .route('/', moderations);
+  .route('/', moderations)
+  .route('/', images);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)
@@ -30,6 +33,8 @@ export const app = new Hono<AppEnv>()
   .use('/api/*', ollamaErrors)
   .route('/', health)
   .route('/', pages)
+  // Before auth: stored image URLs are capabilities that an <img src> can load (see routes/image-files.ts).
+  .route('/v1', imageFiles)
   .use(auth)
   .use(rateLimit)
   .use(bodyLimit)

@@ -38,7 +38,16 @@ export interface Config {
   rateLimitPeriodSeconds: number;
   responseCacheTtlSeconds: number;
   gateway?: { id: string; skipCache?: boolean; cacheTtl?: number };
+  defaultImageModel: string;
+  /** Sent when the client gives no size; undefined = each model's own default. */
+  defaultImageSize?: { width: number; height: number };
+  maxImageCount: number;
+  /** 0 = stored image URLs never expire. */
+  imageUrlTtlMs: number;
 }
+
+/** The most MAX_IMAGE_COUNT may be: that many upstream runs go out at once for one request. */
+export const HARD_MAX_IMAGE_COUNT = 4;
 
 const MiB = 1024 * 1024;
 
@@ -90,6 +99,27 @@ function parseGateway(env: Env): Config['gateway'] {
   };
 }
 
+function imageSize(raw: string | undefined): { width: number; height: number } | undefined {
+  const value = raw?.trim().toLowerCase();
+  if (!value || value === 'auto') return undefined;
+  const match = /^(\d{1,5})x(\d{1,5})$/.exec(value);
+  if (!match || Number(match[1]) === 0 || Number(match[2]) === 0) throw misconfigured('DEFAULT_IMAGE_SIZE must be WIDTHxHEIGHT (e.g. 1024x1024) or auto.');
+  return { width: Number(match[1]), height: Number(match[2]) };
+}
+
+function imageCount(raw: string | undefined): number {
+  const n = positiveInt('MAX_IMAGE_COUNT', raw, 1);
+  if (n > HARD_MAX_IMAGE_COUNT) throw misconfigured(`MAX_IMAGE_COUNT must be between 1 and ${HARD_MAX_IMAGE_COUNT}.`);
+  return n;
+}
+
+function seconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw misconfigured(`${name} must be a whole number of seconds (0 or more).`);
+  return n;
+}
+
 export function parseConfig(env: Env): Config {
   const origins = list(env.ALLOWED_ORIGINS);
   return {
@@ -104,5 +134,9 @@ export function parseConfig(env: Env): Config {
     rateLimitPeriodSeconds: positiveInt('RATE_LIMIT_PERIOD_SECONDS', env.RATE_LIMIT_PERIOD_SECONDS, 60),
     gateway: parseGateway(env),
     responseCacheTtlSeconds: env.RESPONSE_CACHE_TTL_SECONDS?.trim() === '0' ? 0 : positiveInt('RESPONSE_CACHE_TTL_SECONDS', env.RESPONSE_CACHE_TTL_SECONDS, 0),
+    defaultImageModel: env.DEFAULT_IMAGE_MODEL?.trim() || '@cf/black-forest-labs/flux-1-schnell',
+    defaultImageSize: imageSize(env.DEFAULT_IMAGE_SIZE),
+    maxImageCount: imageCount(env.MAX_IMAGE_COUNT),
+    imageUrlTtlMs: seconds('IMAGE_URL_TTL_SECONDS', env.IMAGE_URL_TTL_SECONDS, 3600) * 1000,
   };
 }

@@ -39,4 +39,14 @@ export interface Env {
   RESPONSE_CACHE?: KVNamespace;
   /** "false" silences the per-request log line. */
   LOG_REQUESTS?: string;
+  /** Model for /v1/images/generations when the client names none. */
+  DEFAULT_IMAGE_MODEL?: string;
+  /** WIDTHxHEIGHT used when the client sends no size (and the model takes one). */
+  DEFAULT_IMAGE_SIZE?: string;
+  /** Largest `n` an image request may ask for (1-4). */
+  MAX_IMAGE_COUNT?: string;
+  /** How long stored image URLs stay valid, in seconds; 0 = no expiry. */
+  IMAGE_URL_TTL_SECONDS?: string;
+  /** Optional R2 bucket: with it, `response_format: "url"` returns /v1/images/files/{id} links instead of data URLs. */
+  IMAGES_BUCKET?: R2Bucket;
 }

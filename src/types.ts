@@ -11,5 +11,7 @@ export interface AppEnv {
     clientId?: string;
     /** The model the client named, for the request log line. */
     model?: string;
+    /** The path to log when the real one carries a credential (stored image ids). */
+    logPath?: string;
   };
 }

@@ -30,7 +30,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
       level: 'error',
       request_id: c.get('requestId') ?? null,
       method: c.req.method,
-      path: c.req.path,
+      path: c.get('logPath') ?? c.req.path,
       error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
     }),
   );

@@ -23,7 +23,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
         level: 'info',
         request_id: requestId,
         method: c.req.method,
-        path: c.req.path,
+        path: c.get('logPath') ?? c.req.path,
         model: c.get('model') ?? null,
         status: c.res.status,
         latency_ms: Date.now() - started,

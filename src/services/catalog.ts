@@ -1,9 +1,10 @@
 import { ApiError, modelNotFound } from '../errors';
-import type { CatalogModel, TransportKind, Upstream } from './upstream';
+import { imageClassifier } from './image-models';
+import type { CatalogModel, ModelSchema, TransportKind, Upstream } from './upstream';
 import { upstreamCall } from './upstream-errors';
 
 /** The OpenAI endpoint families a model can serve; the values of GET /v1/models?protocol=. */
-export const PROTOCOLS = ['openai-chat', 'openai-embeddings', 'openai-images', 'openai-audio', 'openai-moderations'] as const;
+export const PROTOCOLS = ['openai-chat', 'openai-embeddings', 'openai-images', 'openai-audio', 'openai-moderations', 'openai-image-edits'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 const TASK_PROTOCOLS: Readonly<Record<string, readonly Protocol[]>> = {
@@ -20,10 +21,25 @@ const ENDPOINT_OF: Readonly<Record<Protocol, string>> = {
   'openai-images': '/v1/images/generations',
   'openai-audio': '/v1/audio',
   'openai-moderations': '/v1/moderations',
+  'openai-image-edits': '/v1/images/edits',
 };
 
 /** Safety classifiers are listed as Text Generation in the catalog; only the name tells them apart. */
 const MODERATION_MODEL = /\/llama-guard-/;
+
+/** Tasks whose models need more than the task name to classify (e.g. their input schema). */
+interface TaskClassifier {
+  protocols(model: CatalogModel, catalog: Catalog): Promise<readonly Protocol[]>;
+  /** Why `model` cannot serve `protocol`, for the 400; undefined = the generic message. */
+  unsupported(model: CatalogModel, protocol: Protocol, requested: string, catalog: Catalog): Promise<string | undefined>;
+}
+
+const TASK_CLASSIFIERS: Readonly<Record<string, TaskClassifier>> = {
+  'Text-to-Image': imageClassifier,
+};
+
+/** A failed schema lookup is retried after this long at most (a missing schema is cached like a found one). */
+const SCHEMA_RETRY_MS = 60_000;
 
 export function protocolsOf(model: CatalogModel): readonly Protocol[] {
   const byTask = TASK_PROTOCOLS[model.task?.name] ?? [];
@@ -63,6 +79,7 @@ function createdSeconds(model: CatalogModel): number {
 export class Catalog {
   private cached?: { at: number; models: CatalogModel[]; byName: Map<string, CatalogModel> };
   private inflight?: Promise<CatalogModel[]>;
+  private readonly schemas = new Map<string, { until: number; schema: Promise<ModelSchema | null> }>();
 
   constructor(
     private readonly upstream: Upstream,
@@ -97,8 +114,9 @@ export class Catalog {
 
   async listFor(protocol?: Protocol): Promise<CatalogModel[]> {
     const models = await this.list();
-    return models.filter((m) => {
-      const served = protocolsOf(m);
+    const servedBy = await Promise.all(models.map((m) => this.protocolsFor(m)));
+    return models.filter((_, i) => {
+      const served = servedBy[i]!;
       return protocol ? served.includes(protocol) : served.length > 0;
     });
   }
@@ -106,6 +124,31 @@ export class Catalog {
   /** Own keys only: a model named "__proto__" or "constructor" is just an unknown model. */
   private aliasTarget(requested: string): string {
     return Object.hasOwn(this.aliases, requested) ? this.aliases[requested]! : requested;
+  }
+
+  /** The protocols a model serves: by task, refined per model for the tasks in TASK_CLASSIFIERS. */
+  async protocolsFor(model: CatalogModel): Promise<readonly Protocol[]> {
+    const classifier = TASK_CLASSIFIERS[model.task?.name];
+    return classifier ? classifier.protocols(model, this) : protocolsOf(model);
+  }
+
+  /** A model's `{input, output}` JSON schemas, cached per isolate like the catalog; null when there is none to read. */
+  schema(id: string): Promise<ModelSchema | null> {
+    const now = Date.now();
+    const hit = this.schemas.get(id);
+    if (hit && now < hit.until) return hit.schema;
+    const entry = {
+      until: now + this.ttlMs,
+      schema: this.upstream.schema(id).catch((err: unknown) => {
+        console.warn(JSON.stringify({ level: 'warn', msg: 'model schema unavailable', model: id, error: String(err) }));
+        entry.until = Math.min(entry.until, Date.now() + SCHEMA_RETRY_MS);
+        return null;
+      }),
+    };
+    // Ids come from the catalog, or from clients while it is unreachable: keep the map bounded.
+    if (this.schemas.size >= 512) this.schemas.clear();
+    this.schemas.set(id, entry);
+    return entry.schema;
   }
 
   /** The catalog entry for a client model name (alias, full id or short name), if any. */
@@ -128,10 +171,11 @@ export class Catalog {
     }
     const entry = byName.get(target) ?? this.findShortName(byName, target);
     if (!entry) throw modelNotFound(requested);
-    if (!protocolsOf(entry).includes(protocol)) {
+    if (!(await this.protocolsFor(entry)).includes(protocol)) {
+      const reason = await TASK_CLASSIFIERS[entry.task?.name]?.unsupported(entry, protocol, requested, this);
       throw new ApiError(
         400,
-        `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`,
+        reason ?? `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`,
         'invalid_request_error',
         'model',
         'model_not_supported',

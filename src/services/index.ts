@@ -1,6 +1,7 @@
 import { parseConfig, type Config } from '../config';
 import type { Env } from '../env';
 import { Catalog } from './catalog';
+import { ImageStore } from './image-store';
 import { createUpstream, transportKind, type TransportKind, type Upstream } from './upstream';
 
 /** Everything a route needs, built once per environment and kept for the isolate's life. */
@@ -9,6 +10,8 @@ export interface Services {
   transport: TransportKind;
   upstream: Upstream;
   catalog: Catalog;
+  /** Where `response_format: "url"` images are kept, when IMAGES_BUCKET is bound. */
+  images?: ImageStore;
 }
 
 const byEnv = new WeakMap<object, Services>();
@@ -20,6 +23,7 @@ export function getServices(env: Env): Services {
     const transport = transportKind(env);
     const upstream = createUpstream(env, config.gateway);
     services = { config, transport, upstream, catalog: new Catalog(upstream, config.catalogTtlMs, config.aliases, transport) };
+    if (env.IMAGES_BUCKET) services.images = new ImageStore(env.IMAGES_BUCKET, config.imageUrlTtlMs);
     byEnv.set(env, services);
   }
   return services;

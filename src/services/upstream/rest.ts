@@ -16,6 +16,11 @@ interface Envelope<T> {
   result_info?: { page?: number; per_page?: number; count?: number; total_count?: number };
 }
 
+function multipartOf(inputs: unknown): { body: BodyInit; contentType: string } | undefined {
+  const form = inputs && typeof inputs === 'object' ? (inputs as { multipart?: { body?: BodyInit; contentType?: string } }).multipart : undefined;
+  return form?.body && form.contentType ? { body: form.body, contentType: form.contentType } : undefined;
+}
+
 const PAGE_SIZE = 100;
 const MAX_PAGES = 20;
 
@@ -74,10 +79,13 @@ export function createRestUpstream(settings: RestSettings): Upstream {
   return {
     kind: 'rest',
     async run(model, inputs, options: RunOptions = {}) {
+      // Multipart models (FLUX.2) get `{multipart: {body, contentType}}` on the binding; REST takes that body itself.
+      const form = multipartOf(inputs);
       const res = await call(runUrl(model), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...gatewayHeaders },
-        body: JSON.stringify(inputs),
+        headers: { 'content-type': form ? form.contentType : 'application/json', ...gatewayHeaders },
+        // Buffered so the upload has a Content-Length; the proxy built this form itself.
+        body: form ? await new Response(form.body).arrayBuffer() : JSON.stringify(inputs),
         signal: options.signal,
       });
       const type = res.headers.get('content-type') ?? '';

@@ -1,0 +1,72 @@
+import { Hono, type Context } from 'hono';
+import { ApiError, invalidRequest } from '../errors';
+import { jsonBody } from '../middleware/json-body';
+import { describeIssue, paramPath } from '../schemas/common';
+import { ImageEditFields, ImageGenerationRequest, type ImageEditRequest } from '../schemas/images';
+import { createImages, editImages, type ImageContext } from '../services/images';
+import type { AppEnv } from '../types';
+
+const FILE_FIELDS = new Set(['image', 'image[]', 'mask']);
+const NUMERIC_FIELDS = new Set(['n', 'strength', 'output_compression', 'partial_images']);
+
+const context = (c: Context<AppEnv>): ImageContext => ({
+  filesUrl: `${new URL(c.req.url).origin}/v1/images/files/`,
+  signal: c.req.raw.signal,
+});
+
+/** Multipart text fields as typed values (numbers, booleans) for Zod; the first of a repeated field wins. */
+function textFields(form: FormData): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of form) {
+    if (FILE_FIELDS.has(key) || key in fields) continue;
+    if (typeof value !== 'string') fields[key] = value;
+    else if (NUMERIC_FIELDS.has(key) && value.trim() !== '' && Number.isFinite(Number(value))) fields[key] = Number(value);
+    else if (key === 'stream' && (value === 'true' || value === 'false')) fields[key] = value === 'true';
+    else fields[key] = value;
+  }
+  return fields;
+}
+
+function fileList(form: FormData, name: string): File[] {
+  return form.getAll(name).map((value) => {
+    if (typeof value === 'string') throw invalidRequest(`'${name === 'mask' ? 'mask' : 'image'}' must be an uploaded file, not a text field.`, name === 'mask' ? 'mask' : 'image', 'invalid_value');
+    return value;
+  });
+}
+
+/** The edit request as the OpenAI SDKs send it: `image` (or `image[]` for several), `mask`, and text fields. */
+async function editRequest(c: Context<AppEnv>): Promise<ImageEditRequest> {
+  if (!/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '')) {
+    throw new ApiError(415, 'This endpoint takes a multipart/form-data body (image, prompt, ...), as the OpenAI SDKs send it.', 'invalid_request_error', null, 'unsupported_media_type');
+  }
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch {
+    throw invalidRequest('We could not parse the multipart/form-data body of your request.', null, 'invalid_multipart');
+  }
+  const fields = textFields(form);
+  const parsed = ImageEditFields.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalidRequest(describeIssue(issue, fields), paramPath(issue.path), 'invalid_value');
+  }
+  const images = [...fileList(form, 'image'), ...fileList(form, 'image[]')];
+  if (!images.length) throw invalidRequest("Missing required parameter: 'image'.", 'image', 'invalid_value');
+  const masks = fileList(form, 'mask');
+  if (masks.length > 1) throw invalidRequest("Send one 'mask' file, not several.", 'mask', 'invalid_value');
+  return { ...parsed.data, images, ...(masks[0] && { mask: masks[0] }) };
+}
+
+export const images = new Hono<AppEnv>()
+  .post('/images/generations', ...jsonBody(ImageGenerationRequest), async (c) => {
+    const body = c.req.valid('json');
+    const { services } = c.var;
+    c.set('model', body.model ?? services.config.defaultImageModel);
+    return c.json(await createImages(services, body, context(c)));
+  })
+  .post('/images/edits', async (c) => {
+    const req = await editRequest(c);
+    if (req.model) c.set('model', req.model);
+    return c.json(await editImages(c.var.services, req, context(c)));
+  });
