@@ -4,13 +4,14 @@ import { bodyLimit } from './middleware/body-limit';
 import { cors } from './middleware/cors';
 import { notFound, onError } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
+import { audio } from './routes/audio';
 import { chat } from './routes/chat';
 import { health } from './routes/health';
 import { models } from './routes/models';
 import type { AppEnv } from './types';
 
 /** The OpenAI surface; mounted at /v1 and at the root, since some clients drop the /v1. */
-const openai = new Hono<AppEnv>().route('/', models).route('/', chat);
+const openai = new Hono<AppEnv>().route('/', models).route('/', chat).route('/', audio);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)

@@ -3,15 +3,16 @@ import type { CatalogModel, TransportKind, Upstream } from './upstream';
 import { upstreamCall } from './upstream-errors';
 
 /** The OpenAI endpoint families a model can serve; the values of GET /v1/models?protocol=. */
-export const PROTOCOLS = ['openai-chat', 'openai-embeddings', 'openai-images', 'openai-audio'] as const;
+// openai-transcriptions / -translations / -speech are finer than openai-audio (both directions).
+export const PROTOCOLS = ['openai-chat', 'openai-embeddings', 'openai-images', 'openai-audio', 'openai-transcriptions', 'openai-translations', 'openai-speech'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 const TASK_PROTOCOLS: Readonly<Record<string, readonly Protocol[]>> = {
   'Text Generation': ['openai-chat'],
   'Text Embeddings': ['openai-embeddings'],
   'Text-to-Image': ['openai-images'],
-  'Automatic Speech Recognition': ['openai-audio'],
-  'Text-to-Speech': ['openai-audio'],
+  'Automatic Speech Recognition': ['openai-audio', 'openai-transcriptions', 'openai-translations'],
+  'Text-to-Speech': ['openai-audio', 'openai-speech'],
 };
 
 const ENDPOINT_OF: Readonly<Record<Protocol, string>> = {
@@ -19,6 +20,9 @@ const ENDPOINT_OF: Readonly<Record<Protocol, string>> = {
   'openai-embeddings': '/v1/embeddings',
   'openai-images': '/v1/images/generations',
   'openai-audio': '/v1/audio',
+  'openai-transcriptions': '/v1/audio/transcriptions',
+  'openai-translations': '/v1/audio/translations',
+  'openai-speech': '/v1/audio/speech',
 };
 
 export function protocolsOf(model: CatalogModel): readonly Protocol[] {

@@ -1,4 +1,5 @@
 import { scrub } from './normalize-error';
+import { rawRestRequest } from './rest-body';
 import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from './types';
 
 export interface RestSettings {
@@ -63,10 +64,11 @@ export function createRestUpstream(settings: RestSettings): Upstream {
   return {
     kind: 'rest',
     async run(model, inputs, options: RunOptions = {}) {
-      const res = await call(`${root}/run/${model}`, {
+      const raw = rawRestRequest(inputs);
+      const res = await call(`${root}/run/${model}${raw?.query ?? ''}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(inputs),
+        headers: { 'content-type': raw?.contentType ?? 'application/json' },
+        body: raw ? raw.body : JSON.stringify(inputs),
         signal: options.signal,
       });
       const type = res.headers.get('content-type') ?? '';
