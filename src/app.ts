@@ -7,6 +7,7 @@ import { ollamaErrors } from './middleware/ollama-errors';
 import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { responseCache } from './middleware/response-cache';
+import { audio } from './routes/audio';
 import { chat } from './routes/chat';
 import { embeddings } from './routes/embeddings';
 import { health } from './routes/health';
@@ -24,7 +25,8 @@ const openai = new Hono<AppEnv>()
   .route('/', chat)
   .route('/', embeddings)
   .route('/', moderations)
-  .route('/', images);
+  .route('/', images)
+  .route('/', audio);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)

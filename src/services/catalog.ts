@@ -4,15 +4,26 @@ import type { CatalogModel, ModelSchema, TransportKind, Upstream } from './upstr
 import { upstreamCall } from './upstream-errors';
 
 /** The OpenAI endpoint families a model can serve; the values of GET /v1/models?protocol=. */
-export const PROTOCOLS = ['openai-chat', 'openai-embeddings', 'openai-images', 'openai-audio', 'openai-moderations', 'openai-image-edits'] as const;
+// openai-transcriptions / -translations / -speech are finer than openai-audio (both directions).
+export const PROTOCOLS = [
+  'openai-chat',
+  'openai-embeddings',
+  'openai-images',
+  'openai-audio',
+  'openai-moderations',
+  'openai-image-edits',
+  'openai-transcriptions',
+  'openai-translations',
+  'openai-speech',
+] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 const TASK_PROTOCOLS: Readonly<Record<string, readonly Protocol[]>> = {
   'Text Generation': ['openai-chat'],
   'Text Embeddings': ['openai-embeddings'],
   'Text-to-Image': ['openai-images'],
-  'Automatic Speech Recognition': ['openai-audio'],
-  'Text-to-Speech': ['openai-audio'],
+  'Automatic Speech Recognition': ['openai-audio', 'openai-transcriptions', 'openai-translations'],
+  'Text-to-Speech': ['openai-audio', 'openai-speech'],
 };
 
 const ENDPOINT_OF: Readonly<Record<Protocol, string>> = {
@@ -22,6 +33,9 @@ const ENDPOINT_OF: Readonly<Record<Protocol, string>> = {
   'openai-audio': '/v1/audio',
   'openai-moderations': '/v1/moderations',
   'openai-image-edits': '/v1/images/edits',
+  'openai-transcriptions': '/v1/audio/transcriptions',
+  'openai-translations': '/v1/audio/translations',
+  'openai-speech': '/v1/audio/speech',
 };
 
 /** Safety classifiers are listed as Text Generation in the catalog; only the name tells them apart. */

@@ -1,4 +1,5 @@
 import { scrub } from './normalize-error';
+import { rawRestRequest } from './rest-body';
 import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from './types';
 
 export interface RestSettings {
@@ -14,11 +15,6 @@ interface Envelope<T> {
   success?: boolean;
   errors?: { code?: number; message?: string }[];
   result_info?: { page?: number; per_page?: number; count?: number; total_count?: number };
-}
-
-function multipartOf(inputs: unknown): { body: BodyInit; contentType: string } | undefined {
-  const form = inputs && typeof inputs === 'object' ? (inputs as { multipart?: { body?: BodyInit; contentType?: string } }).multipart : undefined;
-  return form?.body && form.contentType ? { body: form.body, contentType: form.contentType } : undefined;
 }
 
 const PAGE_SIZE = 100;
@@ -79,13 +75,13 @@ export function createRestUpstream(settings: RestSettings): Upstream {
   return {
     kind: 'rest',
     async run(model, inputs, options: RunOptions = {}) {
-      // Multipart models (FLUX.2) get `{multipart: {body, contentType}}` on the binding; REST takes that body itself.
-      const form = multipartOf(inputs);
-      const res = await call(runUrl(model), {
+      // Raw-body inputs (FLUX.2's `multipart`, nova-3's `audio`) are the request body over REST.
+      const raw = rawRestRequest(inputs);
+      const res = await call(`${runUrl(model)}${raw?.query ?? ''}`, {
         method: 'POST',
-        headers: { 'content-type': form ? form.contentType : 'application/json', ...gatewayHeaders },
-        // Buffered so the upload has a Content-Length; the proxy built this form itself.
-        body: form ? await new Response(form.body).arrayBuffer() : JSON.stringify(inputs),
+        headers: { 'content-type': raw?.contentType ?? 'application/json', ...gatewayHeaders },
+        // Buffered so the upload has a Content-Length; the proxy built or checked this body itself.
+        body: raw ? (raw.body instanceof ReadableStream ? await new Response(raw.body).arrayBuffer() : raw.body) : JSON.stringify(inputs),
         signal: options.signal,
       });
       const type = res.headers.get('content-type') ?? '';

@@ -406,6 +406,42 @@ function mp3(text: string): Uint8Array {
   return out;
 }
 
+/** A mono 16-bit PCM WAV header for `bytes` of samples at `rate` Hz. */
+function wavHeader(bytes: number, rate: number): Uint8Array {
+  const h = new Uint8Array(44), dv = new DataView(h.buffer);
+  h.set(enc.encode('RIFF'), 0), dv.setUint32(4, 36 + bytes, true), h.set(enc.encode('WAVEfmt '), 8);
+  dv.setUint32(16, 16, true), dv.setUint16(20, 1, true), dv.setUint16(22, 1, true), dv.setUint32(24, rate, true);
+  dv.setUint32(28, rate * 2, true), dv.setUint16(32, 2, true), dv.setUint16(34, 16, true);
+  h.set(enc.encode('data'), 36), dv.setUint32(40, bytes, true);
+  return h;
+}
+
+const AURA_ENCODINGS = ['linear16', 'flac', 'mulaw', 'alaw', 'mp3', 'opus', 'aac'];
+/**
+ * Aura's output for its `encoding` / `container`: silence as long as the mp3 would be, behind the
+ * format's real signature (MP3 frames, WAV header or raw PCM, Ogg page, fLaC, ADTS AAC frames).
+ */
+function aura(inp: J): Uint8Array {
+  const { encoding = 'mp3', container } = inp;
+  if (!AURA_ENCODINGS.includes(encoding)) throw bad(`encoding must be one of ${AURA_ENCODINGS.join(', ')} at '/encoding'`);
+  if (container != null && !['none', 'wav', 'ogg'].includes(container)) throw bad(`container must be one of none, wav, ogg at '/container'`);
+  const speech = mp3(String(inp.text));
+  if (encoding === 'mp3') return speech;
+  const seconds = (speech.length / 96) * 0.024;
+  if (encoding === 'linear16' || encoding === 'mulaw' || encoding === 'alaw') {
+    const rate = Number.isInteger(inp.sample_rate) ? inp.sample_rate : 24000;
+    const pcm = new Uint8Array(2 * Math.round(seconds * rate));
+    if (container === 'none') return pcm;
+    const out = new Uint8Array(44 + pcm.length);
+    out.set(wavHeader(pcm.length, rate));
+    return out;
+  }
+  const body = new Uint8Array(speech.length);
+  const magic = encoding === 'opus' ? [0x4f, 0x67, 0x67, 0x53, 0, 2] : encoding === 'flac' ? [0x66, 0x4c, 0x61, 0x43] : [0xff, 0xf1, 0x50, 0x80];
+  body.set(magic);
+  return body;
+}
+
 function image(m: ModelInfo, inp: J, signal?: AbortSignal) {
   if (m.kind === 'J' || m.kind === 'F') return { image: JPEG };
   if (m.kind === 'X') return once(() => unb64(JPEG), signal);
@@ -425,12 +461,26 @@ const bytesOf = (x: unknown): number =>
 
 const stamp = (t: number) => `${String(Math.floor(t / 60)).padStart(2, '0')}:${(t % 60).toFixed(3).padStart(6, '0')}`;
 
+const typeOf = (x: unknown) => (Array.isArray(x) ? 'array' : ArrayBuffer.isView(x) ? 'bytes' : x === null ? 'null' : typeof x);
+
+/** The audio each family's schema takes: whisper bytes (a number array), turbo base64 or {body}, nova-3 {body, contentType}. */
+function checkAudio(m: ModelInfo, audio: unknown) {
+  if (m.kind === 'W' && !Array.isArray(audio) && !ArrayBuffer.isView(audio)) throw bad(`Type mismatch of '/audio', 'array' not in '${typeOf(audio)}'`);
+  if (m.kind === 'T' && typeof audio !== 'string' && !isObj(audio)) throw bad(`Type mismatch of '/audio', 'string' not in '${typeOf(audio)}'`);
+  if (m.kind === 'N' && !(isObj(audio) && audio.body != null && typeof audio.contentType === 'string'))
+    throw bad(`required properties at '/audio' are 'body', 'contentType'`);
+}
+
 function asr(m: ModelInfo, inp: J) {
+  checkAudio(m, inp.audio);
   // A {body} stream has no known length: count it as 3 s of audio.
   const bytes = bytesOf(inp.audio) || (isObj(inp.audio) && inp.audio.body ? 96000 : 0);
   if (!bytes) throw bad(`audio must not be empty at '/audio'`);
+  if (m.kind === 'T' && inp.task != null && inp.task !== 'transcribe' && inp.task !== 'translate') throw bad(`task must be 'transcribe' or 'translate' at '/task'`);
   const duration = Math.max(1, r3(bytes / 32000)); // as 16 kHz 16-bit mono PCM
-  const text = `This is a synthetic transcription from the Workers AI emulator of ${bytes} bytes of audio.`;
+  const text = inp.task === 'translate'
+    ? `This is a synthetic English translation from the Workers AI emulator of ${bytes} bytes of audio.`
+    : `This is a synthetic transcription from the Workers AI emulator of ${bytes} bytes of audio.`;
   const ws = text.split(' ');
   const words = ws.map((word, i) => ({ word, start: r3((i * duration) / ws.length), end: r3(((i + 1) * duration) / ws.length) }));
   const vtt = `WEBVTT\n\n${stamp(0)} --> ${stamp(duration)}\n${text}\n\n`;
@@ -462,8 +512,11 @@ function run(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown
       return image(m, inp, signal);
     case 'a':
       return asr(m, inp);
-    case 's':
-      return m.kind === 'A' ? once(() => mp3(String(inp.text)), signal) : { audio: b64(mp3(String(inp.prompt))) };
+    case 's': {
+      if (m.kind !== 'A') return { audio: b64(mp3(String(inp.prompt))) };
+      const audio = aura(inp); // invalid options fail the call, as they do upstream, not the stream
+      return once(() => audio, signal);
+    }
     case 't': {
       const tag = (t: string, from: string, to: string) => `[emulator ${from}->${to}] ${t}`;
       return m.kind === 'I'

@@ -1,0 +1,71 @@
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type * as z from 'zod/mini';
+import { ApiError, invalidRequest } from '../errors';
+import { jsonBody } from '../middleware/json-body';
+import { FORM_ARRAYS, SpeechRequest, TranscriptionForm, TranslationForm } from '../schemas/audio';
+import { describeIssue, paramPath } from '../schemas/common';
+import { createSpeech } from '../services/speech';
+import { createTranscription, createTranslation, type AudioTextResult } from '../services/transcription';
+import type { AppEnv } from '../types';
+
+/**
+ * Reads a multipart body as the OpenAI SDKs send it: the audio in `file` (a part with a
+ * filename), text fields, and arrays as repeated `name[]` fields. Validates the text fields.
+ */
+async function readAudioForm<T extends z.ZodMiniType>(c: Context<AppEnv>, schema: T): Promise<{ fields: z.infer<T>; file: File }> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^multipart\/form-data\b/i.test(type)) {
+    throw new ApiError(415, 'This endpoint takes a multipart/form-data body with the audio in the `file` field.', 'invalid_request_error', null, 'unsupported_media_type');
+  }
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch (err) {
+    if (err instanceof ApiError || err instanceof HTTPException) throw err;
+    throw new ApiError(400, 'The multipart/form-data body could not be parsed.', 'invalid_request_error', null, 'invalid_multipart');
+  }
+  const values: Record<string, unknown> = {};
+  let file: File | undefined;
+  for (const [rawKey, value] of form) {
+    const key = rawKey.endsWith('[]') ? rawKey.slice(0, -2) : rawKey;
+    if (key === 'file') {
+      if (typeof value === 'string') throw invalidRequest("'file' must be an uploaded file (a part with a filename), not a text field.", 'file', 'invalid_value');
+      file ??= value;
+    } else if (typeof value !== 'string') {
+      throw invalidRequest(`'${key}' must be a text field, not a file.`, key, 'invalid_value');
+    } else if (value !== '') {
+      if (FORM_ARRAYS.has(key)) ((values[key] ??= []) as string[]).push(value);
+      else values[key] = value;
+    }
+  }
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ApiError(400, describeIssue(issue, values), 'invalid_request_error', paramPath(issue.path), 'invalid_value');
+  }
+  if (!file) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'invalid_value');
+  return { fields: parsed.data as z.infer<T>, file };
+}
+
+const textResponse = (c: Context<AppEnv>, result: AudioTextResult) =>
+  result.kind === 'json' ? c.json(result.body) : c.body(result.body, 200, { 'content-type': 'text/plain; charset=utf-8' });
+
+export const audio = new Hono<AppEnv>()
+  .post('/audio/transcriptions', async (c) => {
+    const { fields, file } = await readAudioForm(c, TranscriptionForm);
+    c.set('model', fields.model);
+    return textResponse(c, await createTranscription(c.var.services, fields, file, c.req.raw.signal));
+  })
+  .post('/audio/translations', async (c) => {
+    const { fields, file } = await readAudioForm(c, TranslationForm);
+    c.set('model', fields.model);
+    return textResponse(c, await createTranslation(c.var.services, fields, file, c.req.raw.signal));
+  })
+  .post('/audio/speech', ...jsonBody(SpeechRequest), async (c) => {
+    const body = c.req.valid('json');
+    c.set('model', body.model);
+    const result = await createSpeech(c.var.services, body, c.req.raw.signal);
+    // A stream is sent on as it arrives; the client disconnecting cancels the upstream.
+    return new Response(result.body, { headers: { 'content-type': result.contentType } });
+  });
