@@ -7,6 +7,7 @@ export const PLAYGROUND_HTML = /* html */ `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Workers AI OpenAI proxy: playground</title>
 <style>
   :root { color-scheme: light dark; --accent: #f38020; font-family: system-ui, sans-serif; }
@@ -23,7 +24,7 @@ export const PLAYGROUND_HTML = /* html */ `<!doctype html>
   .user { font-weight: 600; margin-top: .5rem; }
   .reasoning { opacity: .65; font-style: italic; }
   .error { color: #d33; }
-  #images img { max-width: 100%; border-radius: .5rem; margin-top: .5rem; }
+  #images img { width: min(100%, 512px); image-rendering: auto; border-radius: .5rem; margin-top: .5rem; }
   small { opacity: .75; }
 </style>
 </head>

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { docsHtml } from '../docs/page';
+import { openApiJson } from '../docs/openapi';
 import { PLAYGROUND_HTML } from '../pages/playground';
 import type { AppEnv } from '../types';
 
@@ -12,5 +14,8 @@ const PAGE_HEADERS = {
   'cache-control': 'public, max-age=300',
 } as const;
 
-/** Public pages: the playground (it asks for the API key in the browser; nothing secret is served). */
-export const pages = new Hono<AppEnv>().get('/', (c) => c.body(PLAYGROUND_HTML, 200, PAGE_HEADERS));
+/** Public pages: the playground (it asks for the API key in the browser) and the API reference; nothing secret. */
+export const pages = new Hono<AppEnv>()
+  .get('/', (c) => c.body(PLAYGROUND_HTML, 200, PAGE_HEADERS))
+  .get('/docs', (c) => c.body(docsHtml(), 200, PAGE_HEADERS))
+  .get('/openapi.json', (c) => c.body(openApiJson(), 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' }));
