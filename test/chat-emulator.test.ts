@@ -42,7 +42,7 @@ describe('emulator: tools in every family', () => {
     '@cf/qwen/qwen3-30b-a3b-fp8',
     '@cf/openai/gpt-oss-120b',
     '@cf/moonshotai/kimi-k2.6',
-    '@cf/hf/nousresearch/hermes-2-pro-mistral-7b'.replace('@cf/hf', '@hf'),
+    '@hf/nousresearch/hermes-2-pro-mistral-7b',
   ])('%s calls the tool, non-stream and stream', async (model) => {
     const body = await jsonOf(await chat({ model, messages: callWeather, tools }), 'CreateChatCompletionResponse');
     expect(body.choices[0].finish_reason).toBe('tool_calls');
