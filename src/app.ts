@@ -9,6 +9,7 @@ import { requestContext } from './middleware/request-context';
 import { responseCache } from './middleware/response-cache';
 import { audio } from './routes/audio';
 import { chat } from './routes/chat';
+import { completions } from './routes/completions';
 import { embeddings } from './routes/embeddings';
 import { health } from './routes/health';
 import { imageFiles } from './routes/image-files';
@@ -23,6 +24,7 @@ import type { AppEnv } from './types';
 const openai = new Hono<AppEnv>()
   .route('/', models)
   .route('/', chat)
+  .route('/', completions)
   .route('/', embeddings)
   .route('/', moderations)
   .route('/', images)

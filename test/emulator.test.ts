@@ -186,7 +186,7 @@ describe('text generation', () => {
       messages: [{ role: 'user', content: 'A person' }],
       response_format: { type: 'json_schema', json_schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } } } },
     });
-    expect(JSON.parse(out.response)).toEqual({ name: 'emulated', age: 1 });
+    expect(out.response).toEqual({ name: 'emulated', age: 1 });
   });
 
   it('moderates with llama-guard-3-8b', async () => {
@@ -307,5 +307,38 @@ describe('errors', () => {
     const ctl = new AbortController();
     ctl.abort();
     await expect(ai.run(LLAMA, { prompt: 'x' }, { signal: ctl.signal })).rejects.toThrow();
+  });
+});
+
+describe('text generation: shapes used by the chat features', () => {
+  const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+  const messages = [{ role: 'user', content: 'Use get_weather for Paris' }];
+
+  it('refuses JSON mode on a streaming call with 5023, as Workers AI does', async () => {
+    const format = { type: 'json_schema', json_schema: { type: 'object' } };
+    await rejects(ai.run('@cf/meta/llama-3.3-70b-instruct-fp8-fast', { messages, response_format: format, stream: true }), 5023, 400, /not supported with stream/);
+    await rejects(ai.run('@cf/qwen/qwq-32b', { messages, guided_json: { type: 'object' }, stream: true }), 5023, 400, /stream/);
+  });
+
+  it('streams llama-4-scout tool calls as indexed fragments ending in a null entry', async () => {
+    const { events } = await sse(await ai.run('@cf/meta/llama-4-scout-17b-16e-instruct', { messages, tools, stream: true }));
+    const calls = events.slice(0, -1).map((e) => JSON.parse(e) as J).filter((e) => e.tool_calls).map((e) => e.tool_calls[0]);
+    expect(calls[0]).toMatchObject({ type: 'function', index: 0, function: { name: 'get_weather' } });
+    expect(calls[0].id).toMatch(/^call_/);
+    expect(calls.slice(1, -1).map((c) => c.function.arguments).join('')).toBe('{"city":"emulated"}');
+    expect(calls.at(-1)).toEqual({ id: null, type: null, function: { name: null, arguments: null } });
+  });
+
+  it('streams gpt-oss function calls as Responses item and argument events', async () => {
+    const text = new TextDecoder().decode(await bytesOf(await ai.run('@cf/openai/gpt-oss-120b', { input: 'Use get_weather for Paris', tools: [{ type: 'function', name: 'get_weather', parameters: tools[0]!.function.parameters }], stream: true })));
+    const events = text.trim().split('\n\n').map((block) => JSON.parse(block.split('\n')[1]!.slice(6)) as J);
+    const types = events.map((e) => e.type);
+    const order = ['response.output_item.added', 'response.function_call_arguments.delta', 'response.function_call_arguments.done', 'response.output_item.done', 'response.completed'].map((t) => types.indexOf(t));
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+    const added = events.find((e) => e.type === 'response.output_item.added')!;
+    expect(added.item).toMatchObject({ type: 'function_call', name: 'get_weather', arguments: '' });
+    const args = events.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => e.delta).join('');
+    expect(args).toBe('{"city":"emulated"}');
+    expect(events.at(-1)!.response.output.at(-1)).toMatchObject({ type: 'function_call', call_id: added.item.call_id });
   });
 });

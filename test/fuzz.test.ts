@@ -25,6 +25,8 @@ interface Endpoint {
 const CHAT = '@cf/meta/llama-3.1-8b-instruct';
 export const ENDPOINTS: Endpoint[] = [
   { path: '/v1/chat/completions', method: 'POST', valid: { model: CHAT, messages: [{ role: 'user', content: 'hi' }] } },
+  { path: '/v1/completions', method: 'POST', valid: { model: CHAT, prompt: ['a', 'b'], n: 2 } },
+  { path: '/v1/chat/completions', method: 'POST', valid: { model: '@cf/meta/llama-4-scout-17b-16e-instruct', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }], tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }], stream: true } },
   { path: '/v1/embeddings', method: 'POST', valid: { model: '@cf/baai/bge-base-en-v1.5', input: ['a', 'b'], encoding_format: 'base64' } },
   { path: '/v1/moderations', method: 'POST', valid: { model: 'omni-moderation-latest', input: 'hello' } },
   { path: '/v1/images/generations', method: 'POST', valid: { model: '@cf/black-forest-labs/flux-1-schnell', prompt: 'a cat', response_format: 'b64_json' } },

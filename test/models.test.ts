@@ -15,6 +15,16 @@ describe('GET /v1/models', () => {
       '@cf/black-forest-labs/flux-1-schnell',
       '@cf/openai/whisper',
       '@cf/myshell-ai/melotts',
+      '@cf/meta/llama-4-scout-17b-16e-instruct',
+      '@cf/qwen/qwen3-30b-a3b-fp8',
+      '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b',
+      '@cf/qwen/qwq-32b',
+      '@cf/openai/gpt-oss-120b',
+      '@cf/meta/llama-3.2-11b-vision-instruct',
+      '@cf/google/gemma-3-12b-it',
+      '@cf/mistralai/mistral-small-3.1-24b-instruct',
+      '@cf/moonshotai/kimi-k2.6',
+      '@cf/llava-hf/llava-1.5-7b-hf',
     ]);
     // Classification and translation models have no OpenAI endpoint.
     expect(ids).not.toContain('@cf/huggingface/distilbert-sst-2-int8');
@@ -27,7 +37,24 @@ describe('GET /v1/models', () => {
   });
 
   it.each([
-    ['openai-chat', ['@cf/meta/llama-3.1-8b-instruct', '@cf/meta/llama-3.3-70b-instruct-fp8-fast', '@cf/mistral/mistral-7b-instruct-v0.1']],
+    [
+      'openai-chat',
+      [
+        '@cf/meta/llama-3.1-8b-instruct',
+        '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
+        '@cf/mistral/mistral-7b-instruct-v0.1',
+        '@cf/meta/llama-4-scout-17b-16e-instruct',
+        '@cf/qwen/qwen3-30b-a3b-fp8',
+        '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b',
+        '@cf/qwen/qwq-32b',
+        '@cf/openai/gpt-oss-120b',
+        '@cf/meta/llama-3.2-11b-vision-instruct',
+        '@cf/google/gemma-3-12b-it',
+        '@cf/mistralai/mistral-small-3.1-24b-instruct',
+        '@cf/moonshotai/kimi-k2.6',
+        '@cf/llava-hf/llava-1.5-7b-hf',
+      ],
+    ],
     ['openai-embeddings', ['@cf/baai/bge-base-en-v1.5']],
     ['openai-images', ['@cf/black-forest-labs/flux-1-schnell']],
     ['openai-audio', ['@cf/openai/whisper', '@cf/myshell-ai/melotts']],

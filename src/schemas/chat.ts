@@ -93,7 +93,7 @@ export const ChatCompletionRequest = z.looseObject({
   tool_choice: optionalNullable(ToolChoice),
   parallel_tool_calls: optionalNullable(z.boolean()),
   response_format: optionalNullable(ResponseFormat),
-  reasoning_effort: optionalNullable(z.enum(['minimal', 'low', 'medium', 'high'])),
+  reasoning_effort: optionalNullable(z.enum(['none', 'minimal', 'low', 'medium', 'high'])),
   logprobs: optionalNullable(z.boolean()),
   top_logprobs: optionalNullable(z.int().check(z.gte(0), z.lte(20))),
   logit_bias: optionalNullable(z.record(z.string(), z.number())),

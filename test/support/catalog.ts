@@ -21,4 +21,15 @@ export const TEST_CATALOG: CatalogModel[] = [
   model('@cf/myshell-ai/melotts', 'Text-to-Speech'),
   model('@cf/huggingface/distilbert-sst-2-int8', 'Text Classification'),
   model('@cf/meta/m2m100-1.2b', 'Translation'),
+  // Chat models with capabilities (issue 3): tools, vision, reasoning, gpt-oss, Image-to-Text.
+  model('@cf/meta/llama-4-scout-17b-16e-instruct', 'Text Generation', { context_window: '131000', function_calling: 'true', vision: 'true' }),
+  model('@cf/qwen/qwen3-30b-a3b-fp8', 'Text Generation', { context_window: '32768', function_calling: 'true', reasoning: 'true' }),
+  model('@cf/deepseek-ai/deepseek-r1-distill-qwen-32b', 'Text Generation', { context_window: '80000', reasoning: 'true' }),
+  model('@cf/qwen/qwq-32b', 'Text Generation', { context_window: '24000', reasoning: 'true' }),
+  model('@cf/openai/gpt-oss-120b', 'Text Generation', { context_window: '128000', function_calling: 'true', reasoning: 'true' }),
+  model('@cf/meta/llama-3.2-11b-vision-instruct', 'Text Generation', { context_window: '128000', vision: 'true' }),
+  model('@cf/google/gemma-3-12b-it', 'Text Generation', { context_window: '80000', vision: 'true' }),
+  model('@cf/mistralai/mistral-small-3.1-24b-instruct', 'Text Generation', { context_window: '128000', function_calling: 'true', vision: 'true' }),
+  model('@cf/moonshotai/kimi-k2.6', 'Text Generation', { context_window: '262144', function_calling: 'true', reasoning: 'true', vision: 'true' }),
+  model('@cf/llava-hf/llava-1.5-7b-hf', 'Image-to-Text'),
 ];

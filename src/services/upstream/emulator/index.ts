@@ -13,7 +13,11 @@
  *   depends on it (the emulator is always "greedy"). Only `created` timestamps vary between runs.
  * - tools: when the last message is from the user and names a tool (or tool_choice forces one),
  *   the model "calls" it with arguments sampled from its JSON schema; JSON mode
- *   (response_format / guided_json) answers with a value sampled from the schema.
+ *   (response_format / guided_json) answers with a value sampled from the schema (an object in
+ *   legacy `response`), and is refused on streaming calls with 5023 as Workers AI does.
+ * - streamed tool calls: legacy models send complete `{name, arguments}` calls in one event,
+ *   llama-4-scout OpenAI-style fragments (id + name, argument pieces, a null entry), gpt-oss
+ *   Responses `output_item` / `function_call_arguments` events.
  */
 import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from '../types';
 import { CATALOG, hash, hex, modelInfo, requiredFor, schemaFor, type ModelInfo } from './catalog';
@@ -175,6 +179,8 @@ function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unk
   const prefix = !think || sep ? '' : `${k === 'D' ? '' : '<think>\n'}${think}\n</think>\n\n`;
   const tool = pickTool(inp, lastRole, said);
   const json = jsonAnswer(model, inp);
+  // Workers AI refuses JSON mode on a streaming call (AiError 5023) except through the Responses input.
+  if (json !== undefined && inp.stream === true && style !== 'resp') throw new UpstreamError('5023: JSON Schema mode is not supported with stream mode', 5023, 400);
   const seed = Number.isInteger(inp.seed) ? (inp.seed as number) : 0;
   const id = hex(`${model}\n${JSON.stringify(inp)}`, 24);
   const callId = `call_${id}`;
@@ -232,7 +238,13 @@ function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unk
         let i = 0, r = '', a = '', seq = 0;
         if (style === 'legacy') {
           for (const [, t] of limited()) yield data({ response: t, p: pad(i++) });
-          if (called()) yield data({ response: '', tool_calls: legacyCalls, p: pad(i) });
+          if (called() && k === 'S') {
+            // llama-4-scout streams a call as OpenAI-style fragments: id and name, argument pieces, then a null entry.
+            const args = JSON.stringify(tool!.args);
+            yield data({ response: '', tool_calls: [{ id: callId, type: 'function', index: 0, function: { name: tool!.name } }], p: pad(i) });
+            for (let at = 0; at < args.length; at += 8) yield data({ response: '', tool_calls: [{ index: 0, function: { arguments: args.slice(at, at + 8) } }], p: pad(i) });
+            yield data({ response: '', tool_calls: [{ id: null, type: null, function: { name: null, arguments: null } }], p: pad(i) });
+          } else if (called()) yield data({ response: '', tool_calls: legacyCalls, p: pad(i) });
           yield data({ response: '', usage: usage() });
         } else if (style === 'resp') {
           const ev = (type: string, o: J) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...o })}\n\n`;
@@ -243,6 +255,15 @@ function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unk
             yield kind
               ? ev('response.output_text.delta', { item_id: `msg_${id}`, output_index: think ? 1 : 0, content_index: 0, delta: t })
               : ev('response.reasoning_text.delta', { item_id: `rs_${id}`, output_index: 0, content_index: 0, delta: t });
+          }
+          if (called()) {
+            const args = JSON.stringify(tool!.args);
+            const item = { id: `fc_${id}`, type: 'function_call', call_id: callId, name: tool!.name, arguments: '', status: 'in_progress' };
+            const at = { output_index: think ? 1 : 0 };
+            yield ev('response.output_item.added', { ...at, item });
+            for (let i = 0; i < args.length; i += 8) yield ev('response.function_call_arguments.delta', { ...at, item_id: item.id, delta: args.slice(i, i + 8) });
+            yield ev('response.function_call_arguments.done', { ...at, item_id: item.id, name: tool!.name, arguments: args });
+            yield ev('response.output_item.done', { ...at, item: { ...item, arguments: args, status: 'completed' } });
           }
           const status = c.cut ? 'incomplete' : 'completed';
           return yield ev(`response.${status}`, { response: response(r, a, status) });
@@ -264,7 +285,8 @@ function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unk
     if (kind) a += t;
     else r += t;
   }
-  if (style === 'legacy') return { response: a, ...(called() ? { tool_calls: legacyCalls } : {}), usage: usage() };
+  // JSON mode answers carry the parsed value in `response` (as Cloudflare's JSON mode docs show), unless cut short.
+  if (style === 'legacy') return { response: json !== undefined && !c.cut && !prefix ? JSON.parse(a) : a, ...(called() ? { tool_calls: legacyCalls } : {}), usage: usage() };
   if (style === 'resp') return response(r, a, c.cut ? 'incomplete' : 'completed');
   const out = chunk('', finish()) as J;
   out.object = style === 'chat' ? 'chat.completion' : 'text_completion';

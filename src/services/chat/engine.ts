@@ -1,0 +1,243 @@
+/**
+ * The chat pipeline shared by /v1/chat/completions and /v1/completions: plan one request
+ * (capability checks, conversation, inputs for the model's dialect), run it once per choice,
+ * and read the answers back, whole or as a stream.
+ */
+import { invalidRequest } from '../../errors';
+import type { ChatCompletionRequest } from '../../schemas/chat';
+import type { ResolvedModel } from '../catalog';
+import type { Services } from '../index';
+import { endWithErrorEvent, sseData } from '../sse';
+import { firstStop } from '../stop-sequences';
+import { upstreamCall } from '../upstream-errors';
+import { usageOf, type Usage } from '../usage';
+import { fitMaxTokens } from './context';
+import { jsonModeInputs } from './json-mode';
+import { mergeStreams } from './merge';
+import { buildConversation, checkMessages } from './messages';
+import { isEmptyAnswer, readCompletion } from './output';
+import { chatProfile, type ChatProfile } from './profile';
+import { reasoningInputs, splitThink } from './reasoning';
+import { completionStream, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
+import { toolInputs, type ToolCall } from './tools';
+
+type Json = Record<string, unknown>;
+
+export interface ChatPlan {
+  model: ResolvedModel;
+  profile: ChatProfile;
+  /** Upstream inputs, without `stream`. */
+  inputs: Json;
+  maxTokens: number;
+  stops: string[];
+  promptTokens: number;
+  parallelToolCalls: boolean;
+  /** Whether a streaming client gets a real upstream stream (JSON mode and Image-to-Text models cannot stream). */
+  canStream: boolean;
+  /** Split `<think>` reasoning out of the text; `implicit` when the opening tag is not in the output. */
+  think?: { implicit: boolean };
+}
+
+/** One finished choice, in OpenAI terms. */
+export interface Choice {
+  content: string;
+  reasoning: string;
+  toolCalls: ToolCall[];
+  finish: FinishReason;
+  usage: Usage;
+}
+
+/** One upstream run: a plan and which copy of it (n > 1 runs vary the seed by the copy number). */
+export interface Run {
+  plan: ChatPlan;
+  copy: number;
+}
+
+const unsupported = (param: string, what: string) =>
+  invalidRequest(`${what} is not supported by this proxy.`, param, 'unsupported_parameter');
+
+/** Features this proxy does not offer are refused with a 400, never silently dropped. */
+function rejectUnsupported(req: ChatCompletionRequest): void {
+  if (req.logprobs) throw unsupported('logprobs', 'logprobs (Workers AI does not return token probabilities)');
+  if (req.top_logprobs) throw unsupported('top_logprobs', 'top_logprobs (Workers AI does not return token probabilities)');
+  if (req.logit_bias && Object.keys(req.logit_bias).length) throw unsupported('logit_bias', 'logit_bias');
+  if (req.functions != null || req.function_call != null) {
+    throw unsupported(req.functions != null ? 'functions' : 'function_call', 'The deprecated `functions` / `function_call` API (use `tools`)');
+  }
+  if (req.audio != null || (Array.isArray(req.modalities) && req.modalities.includes('audio'))) throw unsupported('modalities', 'Audio output');
+  if (req.web_search_options != null) throw unsupported('web_search_options', 'Web search');
+}
+
+function stopsOf(req: ChatCompletionRequest): string[] {
+  const stop = req.stop;
+  if (stop == null) return [];
+  return (typeof stop === 'string' ? [stop] : stop).filter((s) => s.length > 0);
+}
+
+const SAMPLING = ['temperature', 'top_p', 'top_k', 'seed', 'frequency_penalty', 'presence_penalty', 'repetition_penalty'] as const;
+/** What each dialect takes beyond temperature/top_p (Chat Completions input has no top_k or repetition_penalty). */
+const SAMPLING_BY_API: Record<ChatProfile['api'], readonly string[]> = {
+  legacy: SAMPLING,
+  openai: ['temperature', 'top_p', 'seed', 'frequency_penalty', 'presence_penalty'],
+  responses: ['temperature', 'top_p'],
+};
+
+export async function planChat(
+  services: Services,
+  req: ChatCompletionRequest,
+  signal?: AbortSignal,
+  options: { promptParam?: string } = {},
+): Promise<ChatPlan> {
+  rejectUnsupported(req);
+  const model = await services.catalog.resolve(req.model, 'openai-chat');
+  const profile = chatProfile(model.id, model.entry);
+
+  const wantsTools = !!req.tools?.length && req.tool_choice !== 'none';
+  if (wantsTools && !profile.tools) {
+    throw invalidRequest(
+      `The model \`${req.model}\` does not support tool calling on Workers AI. Use a model with function calling (for example @cf/meta/llama-3.3-70b-instruct-fp8-fast, @cf/meta/llama-4-scout-17b-16e-instruct or @cf/openai/gpt-oss-120b), or send no tools.`,
+      'tools',
+      'unsupported_parameter',
+    );
+  }
+  const choice = req.tool_choice;
+  if (wantsTools && choice && typeof choice === 'object' && !req.tools!.some((t) => t.function.name === choice.function.name)) {
+    throw invalidRequest(`Tool choice '${choice.function.name}' not found in 'tools'.`, 'tool_choice', 'invalid_value');
+  }
+
+  const json = jsonModeInputs(req.response_format, profile, req.model);
+  const jsonMode = Object.keys(json).length > 0;
+  const { images, promptTokens: messageTokens } = checkMessages(req.messages, profile, req.model);
+  const tools = toolInputs(req, profile);
+  const promptTokens = messageTokens + (tools.tools ? Math.ceil(JSON.stringify(tools.tools).length / 4) : 0);
+  const requested = req.max_completion_tokens ?? req.max_tokens ?? services.config.defaultMaxTokens;
+  const maxTokens = fitMaxTokens(requested, promptTokens, profile.contextWindow, options.promptParam);
+  // Only now, with every check passed: images may be downloaded.
+  const conversation = await buildConversation(req.messages, profile, images, signal);
+
+  const inputs: Json = {
+    ...conversation,
+    ...tools,
+    ...json,
+    ...reasoningInputs(req.reasoning_effort, profile.api, profile.reasoning),
+    [profile.api === 'responses' ? 'max_output_tokens' : 'max_tokens']: maxTokens,
+  };
+  for (const key of SAMPLING_BY_API[profile.api]) {
+    const value = req[key as (typeof SAMPLING)[number]];
+    if (value != null) inputs[key] = value;
+  }
+
+  return {
+    model,
+    profile,
+    inputs,
+    maxTokens,
+    stops: stopsOf(req),
+    promptTokens,
+    parallelToolCalls: req.parallel_tool_calls !== false,
+    // Workers AI refuses JSON mode with stream (5023); Image-to-Text models do not stream.
+    canStream: !jsonMode && profile.vision !== 'image-to-text',
+    // JSON mode constrains the whole output to JSON: no implicit thinking block to look for.
+    think: profile.reasoning ? { implicit: profile.implicitThink && !jsonMode } : undefined,
+  };
+}
+
+/** The runs for n choices of each plan, in choice order. */
+export const runsOf = (plans: readonly ChatPlan[], n: number): Run[] => plans.flatMap((plan) => Array.from({ length: n }, (_, copy) => ({ plan, copy })));
+
+async function runUpstream(services: Services, { plan, copy }: Run, stream: boolean, signal?: AbortSignal): Promise<unknown> {
+  const id = plan.model.id;
+  let inputs = plan.inputs;
+  // Several choices from one seed would all be the same answer.
+  if (copy && typeof inputs.seed === 'number') inputs = { ...inputs, seed: inputs.seed + copy };
+  const out = await upstreamCall(id, () => services.upstream.run(id, stream ? { ...inputs, stream: true } : inputs, { signal }));
+  // gpt-oss and kimi over REST answer a streaming call with an empty JSON result: ask again without streaming.
+  if (stream && !(out instanceof ReadableStream) && isEmptyAnswer(out)) {
+    return upstreamCall(id, () => services.upstream.run(id, inputs, { signal }));
+  }
+  return out;
+}
+
+/** Prompt tokens of a set of runs: counted once per plan (n copies share one prompt). */
+function promptTotal(runs: readonly Run[], usages: readonly Usage[]): number {
+  const seen = new Set<ChatPlan>();
+  let total = 0;
+  runs.forEach((r, i) => {
+    if (seen.has(r.plan)) return;
+    seen.add(r.plan);
+    total += usages[i]!.prompt_tokens;
+  });
+  return total;
+}
+
+export function totalUsage(runs: readonly Run[], usages: readonly Usage[]): Usage {
+  return usageOf(promptTotal(runs, usages), usages.reduce((sum, u) => sum + u.completion_tokens, 0));
+}
+
+/** Runs every choice without streaming and reads the answers. */
+export async function completeRuns(services: Services, runs: readonly Run[], signal?: AbortSignal): Promise<Choice[]> {
+  const outs = await Promise.all(runs.map((run) => runUpstream(services, run, false, signal)));
+  return outs.map((out, i) => {
+    const plan = runs[i]!.plan;
+    const c = readCompletion(out);
+    let content = c.text;
+    let reasoning = c.reasoning;
+    if (plan.think && content) {
+      const split = splitThink(content, plan.think.implicit && !reasoning);
+      content = split.content;
+      reasoning = reasoning ? `${reasoning}${split.reasoning && `\n${split.reasoning}`}` : split.reasoning;
+    }
+    const at = plan.stops.length ? firstStop(content, plan.stops) : -1;
+    if (at !== -1) content = content.slice(0, at);
+    const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
+    const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
+    const usage = c.usage ?? usageOf(plan.promptTokens, Math.ceil((content.length + reasoning.length + argsChars) / 4));
+    return { content, reasoning, toolCalls, usage, finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
+  });
+}
+
+export interface StreamOutput {
+  writer: (index: number) => ChunkWriter;
+  includeUsage: boolean;
+  /** Encodes the final usage event of a merged (several-choice) stream. */
+  usage: (usage: Usage) => Uint8Array;
+}
+
+/**
+ * Runs every choice streaming and returns the client SSE stream: one upstream stream piped
+ * through completionStream, or several merged as their events arrive.
+ */
+export async function streamRuns(services: Services, runs: readonly Run[], out: StreamOutput, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+  const single = runs.length === 1;
+  const usages: Usage[] = [];
+  const failed: boolean[] = [];
+  const upstreams = await Promise.all(runs.map((run) => runUpstream(services, run, run.plan.canStream, signal)));
+  const streams = upstreams.map((result, i) => {
+    const plan = runs[i]!.plan;
+    const source = result instanceof ReadableStream ? (result as ReadableStream<Uint8Array>) : streamOfCompletion(readCompletion(result));
+    return endWithErrorEvent(source, (err) => sseData(streamError(err, plan.model.id))).pipeThrough(
+      completionStream({
+        writer: out.writer(i),
+        stops: plan.stops,
+        maxTokens: plan.maxTokens,
+        think: plan.think,
+        parallelToolCalls: plan.parallelToolCalls,
+        includeUsage: out.includeUsage,
+        promptTokens: () => plan.promptTokens,
+        tail: single,
+        onUsage: (u) => {
+          usages[i] = u;
+        },
+        onError: () => {
+          failed[i] = true;
+        },
+      }),
+    );
+  });
+  if (single) return streams[0]!;
+  return mergeStreams(
+    streams,
+    () => (out.includeUsage && usages.filter(Boolean).length === runs.length ? out.usage(totalUsage(runs, usages)) : undefined),
+    (i) => failed[i] === true,
+  );
+}

@@ -1,0 +1,72 @@
+import type { ChatCompletionRequest } from '../../schemas/chat';
+import type { Services } from '../index';
+import type { Usage } from '../usage';
+import { completeRuns, planChat, runsOf, streamRuns, totalUsage } from './engine';
+import { chatWriter, type FinishReason } from './stream';
+import type { ToolCall } from './tools';
+
+export interface ChatCompletionMessage {
+  role: 'assistant';
+  content: string | null;
+  refusal: null;
+  /** The model's thinking, for reasoning models (DeepSeek's field name, which OpenAI clients read). */
+  reasoning_content?: string;
+  tool_calls?: ToolCall[];
+}
+
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: { index: number; message: ChatCompletionMessage; logprobs: null; finish_reason: FinishReason }[];
+  usage: Usage;
+}
+
+export type ChatResult = { stream: false; body: ChatCompletion } | { stream: true; body: ReadableStream<Uint8Array> };
+export type { ToolCall } from './tools';
+
+const randomId = () => crypto.randomUUID().replaceAll('-', '');
+
+/**
+ * Runs one OpenAI chat completion request on Workers AI: a `chat.completion` object, or (with
+ * `stream: true`) a stream of `chat.completion.chunk` SSE bytes ending in `data: [DONE]`.
+ * Errors before the first byte are thrown as ApiError; later ones become an error event.
+ */
+export async function createChatCompletion(services: Services, req: ChatCompletionRequest, signal?: AbortSignal): Promise<ChatResult> {
+  const plan = await planChat(services, req, signal);
+  const runs = runsOf([plan], req.n ?? 1);
+  const id = `chatcmpl-${randomId()}`;
+  const created = Math.floor(Date.now() / 1000);
+
+  if (req.stream === true) {
+    const includeUsage = req.stream_options?.include_usage === true;
+    const writer = (index: number) => chatWriter({ id, created, model: req.model, index, includeUsage });
+    const body = await streamRuns(services, runs, { writer, includeUsage, usage: (u) => writer(0).usage(u) }, signal);
+    return { stream: true, body };
+  }
+
+  const choices = await completeRuns(services, runs, signal);
+  return {
+    stream: false,
+    body: {
+      id,
+      object: 'chat.completion',
+      created,
+      model: req.model,
+      choices: choices.map((c, index) => ({
+        index,
+        message: {
+          role: 'assistant',
+          content: c.toolCalls.length && !c.content ? null : c.content,
+          refusal: null,
+          ...(c.reasoning && { reasoning_content: c.reasoning }),
+          ...(c.toolCalls.length && { tool_calls: c.toolCalls }),
+        },
+        logprobs: null,
+        finish_reason: c.finish,
+      })),
+      usage: totalUsage(runs, choices.map((c) => c.usage)),
+    },
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * OpenAI chat messages -> the conversation input each Workers AI model family takes: Workers
+ * AI's own `{messages}` (text content, tool calls with Mistral-safe ids), OpenAI Chat
+ * Completions `{messages}` (content parts kept), Responses `{instructions, input}` items (gpt-oss),
+ * or `{prompt, image}` for Image-to-Text models.
+ */
+import { invalidRequest } from '../../errors';
+import type { ChatMessage } from '../../schemas/chat';
+import type { ChatProfile } from './profile';
+import { upstreamCallId } from './tools';
+import { loadImage, type ImageInput } from './vision';
+
+type Json = Record<string, any>;
+type Part = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
+
+/** Rough token cost of an image, for the context-window estimate. */
+const IMAGE_TOKENS = 768;
+
+export interface MessageCheck {
+  images: number;
+  /** Estimated prompt tokens: ~4 characters per token plus 4 per message (and per image, IMAGE_TOKENS). */
+  promptTokens: number;
+}
+
+const unsupported = (message: string, param: string) => invalidRequest(message, param, 'unsupported_parameter');
+
+/** The text of a content value: a string, or text (and refusal) parts joined by newlines. */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let out = '';
+  for (const p of content) {
+    const t = typeof p?.text === 'string' ? p.text : typeof p?.refusal === 'string' ? p.refusal : undefined;
+    if (t !== undefined) out += out ? `\n${t}` : t;
+  }
+  return out;
+}
+
+const imageUrlOf = (part: Extract<Part, { type: 'image_url' }>) =>
+  typeof part.image_url === 'string' ? part.image_url : part.image_url.url;
+
+/** Refuses what the model cannot take, and counts what it will take, before any image is downloaded. */
+export function checkMessages(messages: readonly ChatMessage[], profile: ChatProfile, model: string): MessageCheck {
+  let images = 0;
+  messages.forEach((m, i) => {
+    if (m.role === 'function') {
+      throw unsupported('The deprecated `function` role is not supported; send tool results as `tool` messages.', `messages[${i}].role`);
+    }
+    if (!profile.tools && (m.role === 'tool' || (m.role === 'assistant' && m.tool_calls?.length))) {
+      throw unsupported(`The model \`${model}\` does not support tool calling on Workers AI, so it cannot take tool messages.`, `messages[${i}]`);
+    }
+    if (m.role !== 'user' || typeof m.content === 'string') return;
+    for (const part of m.content) {
+      if (part.type === 'image_url') {
+        if (profile.vision === 'none') {
+          throw unsupported(`The model \`${model}\` does not accept images; use a vision model (for example @cf/meta/llama-4-scout-17b-16e-instruct).`, `messages[${i}].content`);
+        }
+        images++;
+      } else if (part.type !== 'text') {
+        throw unsupported(`Content of type "${part.type}" is not supported by this proxy.`, `messages[${i}].content`);
+      }
+    }
+  });
+  if ((profile.vision === 'image-field' && images > 1) || (profile.vision === 'image-to-text' && images !== 1)) {
+    throw invalidRequest(`The model \`${model}\` takes exactly one image per request; this one has ${images}.`, 'messages', 'unsupported_parameter');
+  }
+  return { images, promptTokens: estimate(messages, images) };
+}
+
+/** Downloads / decodes every image, in parallel, keyed by "message.part". */
+async function loadImages(messages: readonly ChatMessage[], needBytes: boolean, signal?: AbortSignal): Promise<Map<string, ImageInput>> {
+  const jobs: Promise<[string, ImageInput]>[] = [];
+  messages.forEach((m, i) => {
+    if (m.role !== 'user' || typeof m.content === 'string') return;
+    m.content.forEach((part, j) => {
+      if (part.type !== 'image_url') return;
+      const param = `messages[${i}].content[${j}].image_url`;
+      jobs.push(loadImage(imageUrlOf(part), param, needBytes, signal).then((img) => [`${i}.${j}`, img]));
+    });
+  });
+  return new Map(await Promise.all(jobs));
+}
+
+function estimate(messages: readonly ChatMessage[], images: number): number {
+  let tokens = images * IMAGE_TOKENS;
+  for (const m of messages) {
+    let chars = textOf(m.content).length;
+    if (m.role === 'assistant' && m.tool_calls) for (const c of m.tool_calls) chars += c.function.name.length + c.function.arguments.length;
+    tokens += Math.ceil(chars / 4) + 4;
+  }
+  return tokens;
+}
+
+/** Names of the functions called earlier, by call id (tool results name the function they answer). */
+function callNames(messages: readonly ChatMessage[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const m of messages) if (m.role === 'assistant') for (const c of m.tool_calls ?? []) names.set(c.id, c.function.name);
+  return names;
+}
+
+function chatMessages(messages: readonly ChatMessage[], profile: ChatProfile, images: Map<string, ImageInput>): Json[] {
+  const legacy = profile.api === 'legacy';
+  const id = legacy ? upstreamCallId : (x: string) => x;
+  const names = legacy ? callNames(messages) : undefined;
+  return messages.map((m, i): Json => {
+    switch (m.role) {
+      case 'system':
+      case 'developer':
+        // Workers AI chat templates know system/user/assistant/tool; "developer" is OpenAI's new name for system.
+        return { role: 'system', content: textOf(m.content) };
+      case 'user': {
+        if (typeof m.content === 'string' || profile.vision !== 'parts' || !m.content.some((p) => p.type === 'image_url')) {
+          return { role: 'user', content: textOf(m.content) };
+        }
+        return {
+          role: 'user',
+          content: m.content.map((p, j) =>
+            p.type === 'image_url' ? { type: 'image_url', image_url: { url: images.get(`${i}.${j}`)!.dataUrl } } : { type: 'text', text: textOf([p]) },
+          ),
+        };
+      }
+      case 'assistant': {
+        // Workers AI rejects null content; reasoning_content from earlier turns is not sent back.
+        const out: Json = { role: 'assistant', content: textOf(m.content) };
+        if (m.tool_calls?.length) {
+          out.tool_calls = m.tool_calls.map((c) => ({ id: id(c.id), type: 'function', function: { name: c.function.name, arguments: c.function.arguments } }));
+        }
+        return out;
+      }
+      case 'tool': {
+        const name = names?.get(m.tool_call_id);
+        return { role: 'tool', content: textOf(m.content), tool_call_id: id(m.tool_call_id), ...(name && { name }) };
+      }
+      default:
+        return { role: m.role, content: textOf(m.content) };
+    }
+  });
+}
+
+/** Responses input: leading system/developer text becomes `instructions`, the rest input items. */
+function responsesInput(messages: readonly ChatMessage[], images: Map<string, ImageInput>): Json {
+  const instructions: string[] = [];
+  const input: Json[] = [];
+  messages.forEach((m, i) => {
+    switch (m.role) {
+      case 'system':
+      case 'developer':
+        if (input.length) input.push({ type: 'message', role: 'developer', content: textOf(m.content) });
+        else instructions.push(textOf(m.content));
+        break;
+      case 'user':
+        input.push({
+          type: 'message',
+          role: 'user',
+          content:
+            typeof m.content === 'string' || !images.size
+              ? textOf(m.content)
+              : m.content.map((p, j) =>
+                  p.type === 'image_url'
+                    ? { type: 'input_image', image_url: images.get(`${i}.${j}`)!.dataUrl, detail: 'auto' }
+                    : { type: 'input_text', text: textOf([p]) },
+                ),
+        });
+        break;
+      case 'assistant': {
+        const text = textOf(m.content);
+        if (text || !m.tool_calls?.length) input.push({ type: 'message', role: 'assistant', content: text });
+        for (const c of m.tool_calls ?? []) {
+          input.push({ type: 'function_call', call_id: c.id, name: c.function.name, arguments: c.function.arguments });
+        }
+        break;
+      }
+      case 'tool':
+        input.push({ type: 'function_call_output', call_id: m.tool_call_id, output: textOf(m.content) });
+        break;
+    }
+  });
+  return { ...(instructions.length && { instructions: instructions.join('\n\n') }), input };
+}
+
+/**
+ * The input fields carrying the conversation (messages / instructions + input / prompt, image),
+ * after checkMessages. Images are downloaded or decoded here.
+ */
+export async function buildConversation(messages: readonly ChatMessage[], profile: ChatProfile, imageCount: number, signal?: AbortSignal): Promise<Json> {
+  const needBytes = profile.vision === 'image-field' || profile.vision === 'image-to-text';
+  const images = imageCount ? await loadImages(messages, needBytes, signal) : new Map<string, ImageInput>();
+  const firstBytes = () => Array.from(images.values())[0]?.bytes;
+
+  if (profile.vision === 'image-to-text') {
+    // llava / uform: one image and a prompt; the last user text is the question.
+    const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+    return { prompt: textOf(lastUser?.content) || 'Describe this image.', image: Array.from(firstBytes()!) };
+  }
+  if (profile.api === 'responses') return responsesInput(messages, images);
+  const fields: Json = { messages: chatMessages(messages, profile, images) };
+  const bytes = profile.vision === 'image-field' ? firstBytes() : undefined;
+  if (bytes) fields.image = Array.from(bytes);
+  return fields;
+}

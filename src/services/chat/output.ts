@@ -1,0 +1,190 @@
+/**
+ * Reading Workers AI text-generation output in all its shapes: legacy `{response, tool_calls}`,
+ * OpenAI `chat.completion` / `text_completion` (and their chunks), Responses objects and stream
+ * events (gpt-oss), and Image-to-Text `{description}`.
+ */
+import { upstreamUsage, type Usage } from '../usage';
+import { normalizeToolCalls, type ToolCall } from './tools';
+
+type Json = Record<string, any>;
+
+/** One upstream answer, before reasoning is split out of the text and stop sequences are applied. */
+export interface Completion {
+  text: string;
+  /** Reasoning the upstream already separated (reasoning_content, Responses reasoning items). */
+  reasoning: string;
+  toolCalls: ToolCall[];
+  usage?: Usage;
+  finish?: string;
+}
+
+const isObj = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Text from a string, a number (some models), a JSON-mode object, or OpenAI content parts. */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value == null) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map((p) => (isObj(p) && typeof p.text === 'string' ? p.text : '')).join('');
+  return JSON.stringify(value);
+}
+
+function readResponse(o: Json): Completion {
+  let text = '';
+  let reasoning = '';
+  const calls: unknown[] = [];
+  for (const item of Array.isArray(o.output) ? o.output : []) {
+    if (!isObj(item)) continue;
+    if (item.type === 'reasoning') {
+      const parts: unknown[] = Array.isArray(item.content) && item.content.length ? item.content : Array.isArray(item.summary) ? item.summary : [];
+      reasoning += textOf(parts);
+    } else if (item.type === 'message') {
+      for (const part of Array.isArray(item.content) ? item.content : []) {
+        if (isObj(part)) text += typeof part.text === 'string' ? part.text : typeof part.refusal === 'string' ? part.refusal : '';
+      }
+    } else if (item.type === 'function_call') {
+      calls.push({ id: item.call_id ?? item.id, name: item.name, arguments: item.arguments });
+    }
+  }
+  if (!text && typeof o.output_text === 'string') text = o.output_text;
+  const incomplete = o.status === 'incomplete';
+  return {
+    text,
+    reasoning,
+    toolCalls: normalizeToolCalls(calls),
+    usage: upstreamUsage(o.usage),
+    finish: incomplete ? (o.incomplete_details?.reason === 'content_filter' ? 'content_filter' : 'length') : undefined,
+  };
+}
+
+/** A non-stream Workers AI answer, whichever shape it came in. */
+export function readCompletion(out: unknown): Completion {
+  if (typeof out === 'string') return { text: out, reasoning: '', toolCalls: [] };
+  if (!isObj(out)) return { text: '', reasoning: '', toolCalls: [] };
+  if (out.object === 'response' || Array.isArray(out.output)) return readResponse(out);
+  const choice = Array.isArray(out.choices) ? out.choices[0] : undefined;
+  if (isObj(choice)) {
+    const message = isObj(choice.message) ? choice.message : undefined;
+    return {
+      text: textOf(message ? message.content : choice.text),
+      reasoning: textOf(message?.reasoning_content ?? message?.reasoning),
+      toolCalls: normalizeToolCalls(message?.tool_calls),
+      usage: upstreamUsage(out.usage),
+      finish: typeof choice.finish_reason === 'string' ? choice.finish_reason : undefined,
+    };
+  }
+  return {
+    text: textOf(out.response ?? out.description),
+    reasoning: '',
+    toolCalls: normalizeToolCalls(out.tool_calls),
+    usage: upstreamUsage(out.usage),
+  };
+}
+
+/** True when a "streaming" call came back as JSON with nothing in it (gpt-oss and kimi over REST do this). */
+export function isEmptyAnswer(out: unknown): boolean {
+  if (out == null) return true;
+  if (!isObj(out)) return false;
+  return !['response', 'choices', 'output', 'output_text', 'description', 'tool_calls'].some((k) => out[k] != null);
+}
+
+/** What one upstream stream event contributes. */
+export interface Delta {
+  text?: string;
+  reasoning?: string;
+  /** Tool-call entries, complete or fragments, as ToolCallStream takes them. */
+  toolCalls?: unknown[];
+  finish?: string;
+  usage?: Usage;
+  error?: unknown;
+}
+
+/**
+ * Parses upstream SSE event payloads into deltas. Stateful only for Responses streams, whose
+ * function calls arrive as item events keyed by item id.
+ */
+export class EventReader {
+  private readonly itemIndex = new Map<string, number>();
+  private readonly argsSeen = new Set<number>();
+  private sawText = false;
+  private sawReasoning = false;
+
+  read(event: Json): Delta {
+    if (event.error) return { error: event.error };
+    if (typeof event.type === 'string') return this.responses(event);
+    if (Array.isArray(event.choices)) {
+      const choice = event.choices[0];
+      const delta = isObj(choice?.delta) ? choice.delta : undefined;
+      return {
+        text: delta ? (typeof delta.content === 'string' ? delta.content : undefined) : typeof choice?.text === 'string' ? choice.text : undefined,
+        reasoning: delta ? (delta.reasoning_content ?? delta.reasoning ?? undefined) : undefined,
+        toolCalls: delta?.tool_calls,
+        finish: typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined,
+        usage: upstreamUsage(event.usage),
+      };
+    }
+    const response = event.response;
+    return {
+      text: response == null || response === '' ? undefined : textOf(response),
+      toolCalls: event.tool_calls,
+      finish: typeof event.finish_reason === 'string' ? event.finish_reason : undefined,
+      usage: upstreamUsage(event.usage),
+    };
+  }
+
+  private responses(e: Json): Delta {
+    switch (e.type) {
+      case 'response.output_text.delta':
+      case 'response.refusal.delta':
+        this.sawText = true;
+        return { text: e.delta };
+      case 'response.reasoning_text.delta':
+      case 'response.reasoning_summary_text.delta':
+        this.sawReasoning = true;
+        return { reasoning: e.delta };
+      case 'response.output_item.added':
+      case 'response.output_item.done': {
+        const item = e.item;
+        if (!isObj(item) || item.type !== 'function_call') return {};
+        const index = typeof e.output_index === 'number' ? e.output_index : this.itemIndex.size;
+        const known = this.itemIndex.has(item.id ?? item.call_id);
+        this.itemIndex.set(item.id ?? item.call_id, index);
+        const call = known ? { index } : { index, id: item.call_id, function: { name: item.name } };
+        const args = this.argsSeen.has(index) || !item.arguments ? undefined : item.arguments;
+        if (args) this.argsSeen.add(index);
+        return known && !args ? {} : { toolCalls: [{ ...call, function: { ...call.function, arguments: args } }] };
+      }
+      case 'response.function_call_arguments.delta': {
+        const index = this.itemIndex.get(e.item_id) ?? e.output_index ?? 0;
+        this.argsSeen.add(index);
+        return { toolCalls: [{ index, function: { arguments: e.delta } }] };
+      }
+      case 'response.completed':
+      case 'response.incomplete':
+        return this.final(e.response);
+      case 'response.failed':
+        return { error: e.response?.error ?? { message: 'The model failed to respond.' } };
+      case 'error':
+        return { error: { message: e.message, code: e.code } };
+      default:
+        return {};
+    }
+  }
+
+  /** The closing response: usage, finish, and anything the events did not already carry. */
+  private final(r: unknown): Delta {
+    if (!isObj(r)) return {};
+    const whole = readResponse(r);
+    const delta: Delta = { usage: whole.usage, finish: whole.finish };
+    if (!this.sawText && whole.text) delta.text = whole.text;
+    if (!this.sawReasoning && whole.reasoning) delta.reasoning = whole.reasoning;
+    const output: unknown[] = Array.isArray(r.output) ? r.output : [];
+    const calls: unknown[] = [];
+    output.forEach((item, index) => {
+      if (!isObj(item) || item.type !== 'function_call' || this.itemIndex.has(item.id ?? item.call_id)) return;
+      calls.push({ index, id: item.call_id, function: { name: item.name, arguments: item.arguments } });
+    });
+    if (calls.length) delta.toolCalls = calls;
+    return delta;
+  }
+}

@@ -1,0 +1,113 @@
+const OPEN = '<think>';
+const CLOSE = '</think>';
+
+/** Length of the longest tail of `text` that is a proper prefix of `tag` (it may still grow into the tag). */
+function partialTail(text: string, tag: string): number {
+  for (let k = Math.min(tag.length - 1, text.length); k > 0; k--) {
+    if (text.endsWith(tag.slice(0, k))) return k;
+  }
+  return 0;
+}
+
+export interface Split {
+  reasoning: string;
+  content: string;
+}
+
+/**
+ * Separates `<think>...</think>` reasoning from the answer in model text, incrementally: feed it
+ * stream fragments in order, tags may be split anywhere across them. Only a possible partial tag
+ * is held back. With `implicit`, text before `</think>` is reasoning even without the opening
+ * tag (deepseek-r1-distill and qwq put `<think>` in the prompt template, not the output).
+ */
+export class ThinkSplitter {
+  private state: 'start' | 'think' | 'gap' | 'answer' = 'start';
+  private held = '';
+  /** Nothing of the reasoning has been emitted yet: its leading whitespace is dropped. */
+  private thinkLead = true;
+
+  constructor(private implicit: boolean) {}
+
+  /** The upstream separates reasoning itself: only an explicit `<think>` in the text is reasoning. */
+  explicitOnly(): void {
+    this.implicit = false;
+  }
+
+  push(text: string): Split {
+    const out: Split = { reasoning: '', content: '' };
+    if (this.state === 'answer') {
+      out.content = text;
+      return out;
+    }
+    let rest = this.held + text;
+    this.held = '';
+    if (this.state === 'start') {
+      const lead = rest.trimStart();
+      if (lead.startsWith(OPEN)) {
+        this.state = 'think';
+        rest = lead.slice(OPEN.length);
+      } else if (OPEN.startsWith(lead)) {
+        this.held = rest; // Whitespace or a partial "<think": undecided yet.
+        return out;
+      } else {
+        this.state = this.implicit ? 'think' : 'answer';
+        if (this.state === 'answer') {
+          out.content = rest;
+          return out;
+        }
+      }
+    }
+    if (this.state === 'think') {
+      if (this.thinkLead) {
+        rest = rest.trimStart();
+        if (!rest) return out;
+        this.thinkLead = false;
+      }
+      const end = rest.indexOf(CLOSE);
+      if (end === -1) {
+        const keep = partialTail(rest, CLOSE);
+        out.reasoning = rest.slice(0, rest.length - keep);
+        this.held = rest.slice(rest.length - keep);
+        return out;
+      }
+      out.reasoning = rest.slice(0, end).trimEnd();
+      this.state = 'gap';
+      rest = rest.slice(end + CLOSE.length);
+    }
+    // 'gap': the whitespace between </think> and the answer is dropped.
+    const answer = rest.trimStart();
+    if (answer) {
+      this.state = 'answer';
+      out.content = answer;
+    }
+    return out;
+  }
+
+  /** What is still held back, at the end of the text. */
+  flush(): Split {
+    const held = this.held;
+    this.held = '';
+    if (this.state === 'think') return { reasoning: held, content: '' };
+    return { reasoning: '', content: this.state === 'start' ? held.trimStart() : '' };
+  }
+}
+
+/** Splits a whole (non-stream) text at once. */
+export function splitThink(text: string, implicit: boolean): Split {
+  const splitter = new ThinkSplitter(implicit);
+  const a = splitter.push(text);
+  const b = splitter.flush();
+  return { reasoning: (a.reasoning + b.reasoning).trim(), content: a.content + b.content };
+}
+
+/**
+ * `reasoning_effort` in the model's dialect. gpt-oss cannot stop reasoning, so `minimal` and
+ * `none` ask for its lowest effort; elsewhere `none` turns thinking off through the chat
+ * template (qwen3, kimi, glm). Models with no effort control ignore it.
+ */
+export function reasoningInputs(effort: string | null | undefined, api: 'legacy' | 'openai' | 'responses', reasoning: boolean): Record<string, unknown> {
+  if (!effort || !reasoning) return {};
+  if (api === 'responses') return { reasoning: { effort: effort === 'minimal' || effort === 'none' ? 'low' : effort } };
+  if (effort === 'none') return { chat_template_kwargs: { enable_thinking: false } };
+  return api === 'openai' ? { reasoning_effort: effort === 'minimal' ? 'low' : effort } : {};
+}

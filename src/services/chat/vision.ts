@@ -1,0 +1,128 @@
+import { ApiError, invalidRequest } from '../../errors';
+
+/** Largest image accepted, from a data URL or downloaded. */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+/** How long an http(s) image download may take. */
+export const IMAGE_FETCH_TIMEOUT_MS = 10_000;
+
+/** An image ready to send: its data URL, and its bytes when the model needs them raw. */
+export interface ImageInput {
+  dataUrl: string;
+  bytes?: Uint8Array;
+}
+
+const DATA_URL = /^data:(image\/[\w.+-]+);base64,/i;
+
+function imageError(message: string, param: string, code = 'invalid_image_url'): ApiError {
+  return invalidRequest(message, param, code);
+}
+
+function base64Bytes(b64: string, param: string): Uint8Array {
+  let bin: string;
+  try {
+    bin = atob(b64.replace(/\s+/g, ''));
+  } catch {
+    throw imageError('The image data URL is not valid base64.', param, 'invalid_base64_image');
+  }
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function bytesBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+const timedOut = (param: string) => imageError(`Timed out after ${IMAGE_FETCH_TIMEOUT_MS / 1000} s downloading the image.`, param, 'image_download_timeout');
+
+const tooLarge = (param: string) =>
+  imageError(`The image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB.`, param, 'image_too_large');
+
+/** Reads a response body, refusing it as soon as it passes the size limit. */
+async function readCapped(res: Response, param: string): Promise<Uint8Array> {
+  const declared = Number(res.headers.get('content-length'));
+  if (declared > MAX_IMAGE_BYTES) {
+    await res.body?.cancel();
+    throw tooLarge(param);
+  }
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    size += r.value.byteLength;
+    if (size > MAX_IMAGE_BYTES) {
+      await reader.cancel();
+      throw tooLarge(param);
+    }
+    parts.push(r.value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+async function download(url: string, param: string, signal?: AbortSignal): Promise<ImageInput> {
+  const timeout = AbortSignal.timeout(IMAGE_FETCH_TIMEOUT_MS);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'image/*' } });
+  } catch (err) {
+    if (timeout.aborted || (err instanceof Error && err.name === 'TimeoutError')) throw timedOut(param);
+    if (signal?.aborted) throw err;
+    throw imageError(`Could not download the image: ${err instanceof Error ? err.message : String(err)}`, param);
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw imageError(`Could not download the image: HTTP ${res.status}.`, param);
+  }
+  const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type && !type.startsWith('image/') && type !== 'application/octet-stream') {
+    await res.body?.cancel();
+    throw imageError(`The URL does not point to an image (content-type ${type}).`, param, 'unsupported_image_media_type');
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readCapped(res, param);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw timeout.aborted || (err instanceof Error && err.name === 'TimeoutError') ? timedOut(param) : imageError('The image download failed.', param);
+  }
+  if (!bytes.length) throw imageError('The downloaded image is empty.', param, 'empty_image_file');
+  return { dataUrl: `data:${type.startsWith('image/') ? type : 'image/jpeg'};base64,${bytesBase64(bytes)}`, bytes };
+}
+
+/**
+ * An `image_url` part's URL as an image the model can take: data URLs are checked (and decoded
+ * when `needBytes`), http(s) URLs are downloaded with a size limit and a timeout, since Workers
+ * AI models accept only inline image data.
+ */
+export async function loadImage(url: string, param: string, needBytes: boolean, signal?: AbortSignal): Promise<ImageInput> {
+  const data = DATA_URL.exec(url);
+  if (data) {
+    const b64 = url.slice(data[0].length);
+    if (Math.floor((b64.length * 3) / 4) > MAX_IMAGE_BYTES + 2) throw tooLarge(param);
+    if (!needBytes) {
+      if (!b64 || !/^[A-Za-z0-9+/=\s]*$/.test(b64)) throw imageError('The image data URL is not valid base64.', param, 'invalid_base64_image');
+      return { dataUrl: url };
+    }
+    const bytes = base64Bytes(b64, param);
+    if (!bytes.length) throw imageError('The image data URL is empty.', param, 'empty_image_file');
+    return { dataUrl: url, bytes };
+  }
+  if (/^data:/i.test(url)) throw imageError('Image data URLs must be base64 images (data:image/<type>;base64,...).', param, 'invalid_image_format');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw imageError('The image URL is not a valid URL.', param);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw imageError('Image URLs must be http(s) or data URLs.', param);
+  return download(parsed.href, param, signal);
+}
