@@ -82,34 +82,4 @@ export function wavDuration(head: Uint8Array, fileSize: number): number | undefi
   return undefined;
 }
 
-// ---------------------------------------------------------------- base64
-
-type WithBase64 = Uint8Array & { toBase64?: () => string };
-type Uint8ArrayWithBase64 = typeof Uint8Array & { fromBase64?: (s: string) => Uint8Array };
-
-/** 3 bytes make 4 characters: chunks of a multiple of 3 encode independently and concatenate. */
-const CHUNK = 3 * 0x2aaa;
-
-/** Base64 without a per-byte string concatenation: String.fromCharCode over 32 KiB chunks, one btoa each. */
-export function base64Chunked(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    parts.push(btoa(String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[])));
-  }
-  return parts.join('');
-}
-
-/** Base64 of `bytes`: the runtime's native encoder when it has one (workerd does), else chunked btoa. */
-export function toBase64(bytes: Uint8Array): string {
-  const native = (bytes as WithBase64).toBase64;
-  return typeof native === 'function' ? native.call(bytes) : base64Chunked(bytes);
-}
-
-export function fromBase64(text: string): Uint8Array {
-  const native = (Uint8Array as Uint8ArrayWithBase64).fromBase64;
-  if (typeof native === 'function') return native(text);
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
+export { base64Chunked, fromBase64, toBase64 } from './base64';

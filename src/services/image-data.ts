@@ -1,3 +1,4 @@
+import { fromBase64, toBase64 } from './base64';
 import { ApiError } from '../errors';
 
 export type ImageMime = 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';
@@ -15,19 +16,10 @@ export const EXTENSION: Readonly<Record<ImageMime, string>> = { 'image/png': 'pn
 /** ImagesResponse.output_format knows these three. */
 export const OUTPUT_FORMAT: Readonly<Partial<Record<ImageMime, 'png' | 'jpeg' | 'webp'>>> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/webp': 'webp' };
 
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 /** Decodes base64 (standard or URL-safe alphabet); undefined when it is not base64. */
-export function fromBase64(text: string): Uint8Array | undefined {
+export function decodeBase64(text: string): Uint8Array | undefined {
   try {
-    const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
+    return fromBase64(text.replace(/-/g, '+').replace(/_/g, '/'));
   } catch {
     return undefined;
   }
@@ -42,7 +34,7 @@ export class ImageData {
   ) {}
 
   get bytes(): Uint8Array {
-    return (this.raw ??= fromBase64(this.b64!)!);
+    return (this.raw ??= decodeBase64(this.b64!)!);
   }
 
   get base64(): string {
@@ -62,7 +54,7 @@ function fromBytes(bytes: Uint8Array): ImageData {
 function fromBase64Text(text: string): ImageData {
   const b64 = text.startsWith('data:') ? text.slice(text.indexOf(',') + 1) : text;
   // The first 16 characters (12 bytes) are enough to know the type; the rest is decoded only if needed.
-  const head = fromBase64(b64.slice(0, 16));
+  const head = decodeBase64(b64.slice(0, 16));
   const mime = head && sniffImage(head);
   if (!mime) throw notAnImage('text that is not a base64 image');
   return new ImageData(mime, undefined, b64);

@@ -1,3 +1,4 @@
+import { toBase64Url } from './base64';
 import { EXTENSION, type ImageData } from './image-data';
 
 /** 24 random bytes as base64url: 192 bits, so a file URL cannot be guessed and works as its own key. */
@@ -6,7 +7,7 @@ const PREFIX = 'images/';
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+  return toBase64Url(bytes);
 }
 
 export interface StoredImage {

@@ -1,4 +1,5 @@
 import { ApiError, invalidRequest } from '../../errors';
+import { fromBase64, toBase64 } from '../base64';
 
 /** Largest image accepted, from a data URL or downloaded. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -18,21 +19,11 @@ function imageError(message: string, param: string, code = 'invalid_image_url'):
 }
 
 function base64Bytes(b64: string, param: string): Uint8Array {
-  let bin: string;
   try {
-    bin = atob(b64.replace(/\s+/g, ''));
+    return fromBase64(b64);
   } catch {
     throw imageError('The image data URL is not valid base64.', param, 'invalid_base64_image');
   }
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-function bytesBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 const timedOut = (param: string) => imageError(`Timed out after ${IMAGE_FETCH_TIMEOUT_MS / 1000} s downloading the image.`, param, 'image_download_timeout');
@@ -95,7 +86,7 @@ async function download(url: string, param: string, signal?: AbortSignal): Promi
     throw timeout.aborted || (err instanceof Error && err.name === 'TimeoutError') ? timedOut(param) : imageError('The image download failed.', param);
   }
   if (!bytes.length) throw imageError('The downloaded image is empty.', param, 'empty_image_file');
-  return { dataUrl: `data:${type.startsWith('image/') ? type : 'image/jpeg'};base64,${bytesBase64(bytes)}`, bytes };
+  return { dataUrl: `data:${type.startsWith('image/') ? type : 'image/jpeg'};base64,${toBase64(bytes)}`, bytes };
 }
 
 /**
