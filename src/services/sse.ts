@@ -52,30 +52,24 @@ export class SseDecoder {
 }
 
 /**
- * Passes an upstream byte stream through; if it fails mid-way, ends it with `onError`'s
- * bytes instead of tearing the client connection down. Cancelling it cancels the upstream.
+ * Pipes an upstream byte stream into `transform` and returns its readable side. If the upstream
+ * fails mid-way, `onError`'s bytes go in as a last event (and the transform flushes) instead of
+ * the client connection being torn down. Cancelling the result cancels the upstream.
  */
-export function endWithErrorEvent(
+export function pipeWithErrorEvent(
   source: ReadableStream<Uint8Array>,
+  transform: TransformStream<Uint8Array, Uint8Array>,
   onError: (err: unknown) => Uint8Array,
 ): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        } catch (err) {
-          controller.enqueue(onError(err));
-          controller.close();
-        }
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  // preventAbort keeps the transform writable open after a source failure, so the error event can follow.
+  source.pipeTo(transform.writable, { preventAbort: true }).catch(async (err) => {
+    const writer = transform.writable.getWriter();
+    try {
+      await writer.write(onError(err));
+      await writer.close();
+    } catch {
+      // The client side is already gone (cancelled or terminated): nothing left to tell.
+    }
+  });
+  return transform.readable;
 }

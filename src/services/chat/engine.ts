@@ -7,7 +7,7 @@ import { invalidRequest } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ResolvedModel } from '../catalog';
 import type { Services } from '../index';
-import { endWithErrorEvent, sseData } from '../sse';
+import { pipeWithErrorEvent, sseData } from '../sse';
 import { firstStop } from '../stop-sequences';
 import { upstreamCall } from '../upstream-errors';
 import { usageOf, type Usage } from '../usage';
@@ -215,7 +215,8 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
   const streams = upstreams.map((result, i) => {
     const plan = runs[i]!.plan;
     const source = result instanceof ReadableStream ? (result as ReadableStream<Uint8Array>) : streamOfCompletion(readCompletion(result));
-    return endWithErrorEvent(source, (err) => sseData(streamError(err, plan.model.id))).pipeThrough(
+    return pipeWithErrorEvent(
+      source,
       completionStream({
         writer: out.writer(i),
         stops: plan.stops,
@@ -232,6 +233,7 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
           failed[i] = true;
         },
       }),
+      (err) => sseData(streamError(err, plan.model.id)),
     );
   });
   if (single) return streams[0]!;

@@ -178,7 +178,7 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
 
   const fail = (c: Ctl, err: unknown) => {
     finished = true;
-    // Already OpenAI-shaped (a failure caught by endWithErrorEvent), or an upstream error event.
+    // Already OpenAI-shaped (a failure caught by pipeWithErrorEvent), or an upstream error event.
     const payload =
       err && typeof err === 'object' && typeof (err as { type?: unknown }).type === 'string'
         ? { error: err }
