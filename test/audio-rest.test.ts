@@ -1,16 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KEY, jsonOf, postJson } from './support/http';
+import { jsonOf, postJson } from './support/http';
+import { restEnv } from './support/fake-rest';
 import { AUDIO_CATALOG, novaOut, postForm, sdkForm, turboOut, wav } from './support/audio';
 
-const TOKEN = 'cf-secret-token-123456';
-const env = {
-  AI_TRANSPORT: 'rest',
-  CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:9999/client/v4',
-  CLOUDFLARE_ACCOUNT_ID: 'acct1',
-  CLOUDFLARE_API_TOKEN: TOKEN,
-  PROXY_API_KEY: KEY,
-  LOG_REQUESTS: 'false',
-};
+const env = restEnv();
 
 interface Seen {
   url: URL;

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEmulator } from '../src/services/upstream/emulator';
 import { expectSchema } from './openapi/validate';
 import { fakeAI } from './support/fake-ai';
-import { fakeCloudflareApi } from './support/fake-rest';
-import { KEY, bindingEnv, call, jsonOf, postJson } from './support/http';
+import { fakeCloudflareApi, restEnv } from './support/fake-rest';
+import { bindingEnv, call, jsonOf, postJson } from './support/http';
 import { CATALOG_WITH_MORE } from './support/more-models';
 
 const DIMS: Record<string, number> = {
@@ -218,15 +218,7 @@ describe('embeddings over the REST transport', () => {
     const TOKEN = 'cf-token-abcdef';
     const api = fakeCloudflareApi({ token: TOKEN, account: 'acct1', run: (model, body) => embedAnswer(model, body) });
     vi.spyOn(globalThis, 'fetch').mockImplementation(api.fetch);
-    const restEnv = {
-      AI_TRANSPORT: 'rest',
-      CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:9999/client/v4',
-      CLOUDFLARE_ACCOUNT_ID: 'acct1',
-      CLOUDFLARE_API_TOKEN: TOKEN,
-      PROXY_API_KEY: KEY,
-      LOG_REQUESTS: 'false',
-    };
-    const body = await (await postJson(restEnv, '/v1/embeddings', { model: 'text-embedding-ada-002', input: ['x', 'y'], encoding_format: 'base64' })).json<any>();
+    const body = await (await postJson(restEnv({ CLOUDFLARE_API_TOKEN: TOKEN }), '/v1/embeddings', { model: 'text-embedding-ada-002', input: ['x', 'y'], encoding_format: 'base64' })).json<any>();
     expect(decode(body.data[1].embedding)).toEqual(vectorOf('y', 768).map(Math.fround));
     const run = api.seen.find((r) => r.method === 'POST')!;
     expect(run.url.pathname).toBe('/client/v4/accounts/acct1/ai/run/@cf/baai/bge-base-en-v1.5');

@@ -1,18 +1,11 @@
 /** Images over the REST transport: binary bodies, multipart uploads, and classification by /ai/models/schema. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeCloudflareApi } from './support/fake-rest';
-import { KEY, call, expectError, jsonOf, postJson } from './support/http';
+import { call, expectError, jsonOf, postJson } from './support/http';
+import { REST_TOKEN, fakeCloudflareApi, restEnv } from './support/fake-rest';
 import { IMAGE_CATALOG, IMG2IMG, JPEG, JPEG_B64, KLEIN, NEWCOMER, SCHNELL, SDXL, UPSCALER, bytesOfItem, png, pngSize } from './support/images';
 
-const TOKEN = 'cf-secret-token-123456';
-const env = () => ({
-  AI_TRANSPORT: 'rest',
-  CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:9999/client/v4',
-  CLOUDFLARE_ACCOUNT_ID: 'acct1',
-  CLOUDFLARE_API_TOKEN: TOKEN,
-  PROXY_API_KEY: KEY,
-  LOG_REQUESTS: 'false',
-});
+const TOKEN = REST_TOKEN;
+const env = () => restEnv();
 
 /** Schemas as /ai/models/schema serves them, for the two models the built-in table does not know. */
 const SCHEMAS: Record<string, object> = {

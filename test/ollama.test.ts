@@ -8,7 +8,7 @@ import type { ChatCompletion } from '../src/services/chat';
 import { chatRequestOf, fromCompletion, generateRequestOf } from '../src/services/ollama-chat';
 import { ollamaNdjson } from '../src/services/ollama-stream';
 import type { CatalogModel } from '../src/services/upstream/types';
-import { TEST_CATALOG } from './support/catalog';
+import { TEST_CATALOG, catalogModel } from './support/catalog';
 import { bindingError, fakeAI, sseStream, tokenStream } from './support/fake-ai';
 import { bindingEnv, call, expectError, postJson } from './support/http';
 
@@ -63,14 +63,7 @@ function expectFinal(line: Record<string, any>, model: string, counts: { prompt:
 const chat = (env: Env, body: Record<string, unknown>) => postJson(env, '/api/chat', { model: MODEL, messages: hi, ...body });
 const generate = (env: Env, body: Record<string, unknown>) => postJson(env, '/api/generate', { model: MODEL, prompt: 'Hi', ...body });
 
-const entry = (name: string, task: string, properties: Record<string, string>, created_at?: string): CatalogModel => ({
-  id: `ffffffff-0000-4000-8000-${name.length.toString().padStart(12, '0')}`,
-  name,
-  description: name,
-  task: { id: `task-${task}`, name: task, description: task },
-  ...(created_at && { created_at }),
-  properties: Object.entries(properties).map(([property_id, value]) => ({ property_id, value })),
-});
+const entry = (name: string, task: string, properties: Record<string, string>, created_at?: string) => catalogModel(name, task, properties, created_at ?? null);
 /** The shared test catalog plus models with the capability flags and one without a date. */
 const FLAGGED: CatalogModel[] = [
   ...TEST_CATALOG.filter((m) => !/llama-4-scout|qwen3-30b/.test(m.name)),

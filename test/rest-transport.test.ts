@@ -1,18 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tokenStream } from './support/fake-ai';
-import { fakeCloudflareApi } from './support/fake-rest';
+import { REST_TOKEN, fakeCloudflareApi, restEnv } from './support/fake-rest';
 import { KEY, call, expectError, jsonOf, postJson, sseEvents } from './support/http';
 
-const TOKEN = 'cf-secret-token-123456';
-const env = (extra: Record<string, string> = {}) => ({
-  AI_TRANSPORT: 'rest',
-  CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:9999/client/v4',
-  CLOUDFLARE_ACCOUNT_ID: 'acct1',
-  CLOUDFLARE_API_TOKEN: TOKEN,
-  PROXY_API_KEY: KEY,
-  LOG_REQUESTS: 'false',
-  ...extra,
-});
+const TOKEN = REST_TOKEN;
+const env = restEnv;
 const chatBody = { model: '@cf/meta/llama-3.1-8b-instruct', messages: [{ role: 'user', content: 'Hi' }] };
 
 function install(api: ReturnType<typeof fakeCloudflareApi>) {

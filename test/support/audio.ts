@@ -1,18 +1,11 @@
 import type { Env } from '../../src/env';
 import type { CatalogModel } from '../../src/services/upstream/types';
-import { TEST_CATALOG } from './catalog';
+import { TEST_CATALOG, catalogModel } from './catalog';
 import { call } from './http';
 
 const asr = 'Automatic Speech Recognition';
 const tts = 'Text-to-Speech';
-const entry = (name: string, task: string, i: number): CatalogModel => ({
-  id: `00000000-0000-4000-8000-a0000000000${i}`,
-  name,
-  description: `${name} (audio test catalog)`,
-  task: { id: `task-${task}`, name: task, description: task },
-  created_at: '2024-07-23 12:00:00.000',
-  properties: [],
-});
+const entry = (name: string, task: string, _i: number) => catalogModel(name, task);
 
 /** The shared test catalog plus every audio model the proxy drives, and two it cannot. */
 export const AUDIO_CATALOG: CatalogModel[] = [

@@ -1,14 +1,21 @@
 import type { CatalogModel } from '../../src/services/upstream/types';
 
 let n = 0;
-const model = (name: string, task: string, properties: Record<string, string> = {}): CatalogModel => ({
+/** A catalog entry as `env.AI.models()` returns it; `created_at: null` leaves the date out. */
+export const catalogModel = (
+  name: string,
+  task: string,
+  properties: Record<string, string> = {},
+  created_at: string | null = '2024-07-23 12:00:00.000',
+): CatalogModel => ({
   id: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
   name,
   description: `${name} (test catalog)`,
   task: { id: `task-${task}`, name: task, description: task },
-  created_at: '2024-07-23 12:00:00.000',
+  ...(created_at !== null && { created_at }),
   properties: Object.entries(properties).map(([property_id, value]) => ({ property_id, value })),
 });
+const model = catalogModel;
 
 /** A small catalog in the shape `env.AI.models()` returns, covering each task the proxy classifies. */
 export const TEST_CATALOG: CatalogModel[] = [

@@ -1,4 +1,5 @@
 import { TEST_CATALOG } from './catalog';
+import { KEY } from './http';
 import type { CatalogModel } from '../../src/services/upstream/types';
 
 export interface SeenRequest {
@@ -63,3 +64,16 @@ export function fakeCloudflareApi(opts: {
 
   return { fetch, seen, failure };
 }
+
+export const REST_TOKEN = 'cf-secret-token-123456';
+
+/** An environment on the REST transport pointed at a fake API root, with a client key configured. */
+export const restEnv = (extra: Record<string, string> = {}) => ({
+  AI_TRANSPORT: 'rest',
+  CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:9999/client/v4',
+  CLOUDFLARE_ACCOUNT_ID: 'acct1',
+  CLOUDFLARE_API_TOKEN: REST_TOKEN,
+  PROXY_API_KEY: KEY,
+  LOG_REQUESTS: 'false',
+  ...extra,
+});

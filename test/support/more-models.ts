@@ -1,14 +1,7 @@
 import type { CatalogModel } from '../../src/services/upstream/types';
-import { TEST_CATALOG } from './catalog';
+import { TEST_CATALOG, catalogModel } from './catalog';
 
-const model = (name: string, task: string, properties: Record<string, string> = {}, n = 0): CatalogModel => ({
-  id: `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`,
-  name,
-  description: `${name} (test catalog)`,
-  task: { id: `task-${task}`, name: task, description: task },
-  created_at: '2025-01-22 12:00:00.000',
-  properties: Object.entries(properties).map(([property_id, value]) => ({ property_id, value })),
-});
+const model = (name: string, task: string, properties: Record<string, string> = {}, _n = 0) => catalogModel(name, task, properties, '2025-01-22 12:00:00.000');
 
 /**
  * The test catalog plus the embedding and safety models, with the properties the real catalog
