@@ -20,6 +20,8 @@ export default defineConfig({
         kvNamespaces: ['RESPONSE_CACHE_KV'],
         // IMAGES_BUCKET: a local R2 bucket for the stored-image tests (test/support/images.ts).
         r2Buckets: ['IMAGES_BUCKET'],
+        // RAG_DB: a local D1 database for the RAG tests (Vectorize has no local simulation: test/support/vectorize.ts fakes it).
+        d1Databases: ['RAG_DB'],
       },
     }),
   ],

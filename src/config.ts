@@ -44,7 +44,15 @@ export interface Config {
   maxImageCount: number;
   /** 0 = stored image URLs never expire. */
   imageUrlTtlMs: number;
+  ragEmbeddingModel: string;
+  ragChatModel: string;
+  ragChunkSize: number;
+  ragChunkOverlap: number;
 }
+
+/** Bounds of a chunk size (characters), for RAG_CHUNK_SIZE and the request's chunk_size. */
+export const RAG_CHUNK_MIN = 100;
+export const RAG_CHUNK_MAX = 8000;
 
 /** The most MAX_IMAGE_COUNT may be: that many upstream runs go out at once for one request. */
 export const HARD_MAX_IMAGE_COUNT = 4;
@@ -120,6 +128,17 @@ function seconds(name: string, raw: string | undefined, fallback: number): numbe
   return n;
 }
 
+function ragChunking(env: Env): { ragChunkSize: number; ragChunkOverlap: number } {
+  const size = positiveInt('RAG_CHUNK_SIZE', env.RAG_CHUNK_SIZE, 1000);
+  if (size < RAG_CHUNK_MIN || size > RAG_CHUNK_MAX) throw misconfigured(`RAG_CHUNK_SIZE must be between ${RAG_CHUNK_MIN} and ${RAG_CHUNK_MAX} characters.`);
+  const raw = env.RAG_CHUNK_OVERLAP?.trim();
+  const overlap = raw ? Number(raw) : Math.floor(size / 5);
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= size) {
+    throw misconfigured('RAG_CHUNK_OVERLAP must be a whole number of characters, smaller than RAG_CHUNK_SIZE.');
+  }
+  return { ragChunkSize: size, ragChunkOverlap: overlap };
+}
+
 export function parseConfig(env: Env): Config {
   const origins = list(env.ALLOWED_ORIGINS);
   return {
@@ -138,5 +157,8 @@ export function parseConfig(env: Env): Config {
     defaultImageSize: imageSize(env.DEFAULT_IMAGE_SIZE),
     maxImageCount: imageCount(env.MAX_IMAGE_COUNT),
     imageUrlTtlMs: seconds('IMAGE_URL_TTL_SECONDS', env.IMAGE_URL_TTL_SECONDS, 3600) * 1000,
+    ragEmbeddingModel: env.RAG_EMBEDDING_MODEL?.trim() || '@cf/baai/bge-base-en-v1.5',
+    ragChatModel: env.RAG_CHAT_MODEL?.trim() || '@cf/meta/llama-3.1-8b-instruct',
+    ...ragChunking(env),
   };
 }

@@ -49,4 +49,15 @@ export interface Env {
   IMAGE_URL_TTL_SECONDS?: string;
   /** Optional R2 bucket: with it, `response_format: "url"` returns /v1/images/files/{id} links instead of data URLs. */
   IMAGES_BUCKET?: R2Bucket;
+  /** Vectorize index for /v1/rag/* (`[[vectorize]]` in wrangler.toml); V2 or legacy (V1) indexes. */
+  VECTORIZE?: Vectorize | VectorizeIndex;
+  /** D1 database holding the RAG chunk texts (`[[d1_databases]]`); its table is created on first use. */
+  RAG_DB?: D1Database;
+  /** Embedding model for RAG; its vector size must match the VECTORIZE index's dimensions. */
+  RAG_EMBEDDING_MODEL?: string;
+  /** Chat model for /v1/rag/chat when the request names none. */
+  RAG_CHAT_MODEL?: string;
+  /** Default chunk size (characters) and overlap for /v1/rag/documents. */
+  RAG_CHUNK_SIZE?: string;
+  RAG_CHUNK_OVERLAP?: string;
 }

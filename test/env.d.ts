@@ -3,5 +3,6 @@ declare namespace Cloudflare {
   interface Env {
     RATE_LIMITER: RateLimit;
     RESPONSE_CACHE_KV: KVNamespace;
+    RAG_DB: D1Database;
   }
 }

@@ -15,7 +15,7 @@ const env = { LOG_REQUESTS: 'false', PROXY_API_KEY: KEY, MAX_BODY_BYTES: '65536'
 
 interface Endpoint {
   path: string;
-  method: 'POST' | 'GET';
+  method: 'POST' | 'GET' | 'DELETE';
   /** A valid body to mutate. */
   valid?: Record<string, unknown>;
   multipart?: boolean;
@@ -38,6 +38,11 @@ export const ENDPOINTS: Endpoint[] = [
   { path: '/api/generate', method: 'POST', ollama: true, valid: { model: CHAT, prompt: 'hi', stream: false } },
   { path: '/api/embed', method: 'POST', ollama: true, valid: { model: '@cf/baai/bge-base-en-v1.5', input: ['a'] } },
   { path: '/api/show', method: 'POST', ollama: true, valid: { model: CHAT } },
+  { path: '/v1/rag/documents', method: 'POST', valid: { documents: [{ id: 'guide', text: 'Lighthouses guide ships. '.repeat(30), metadata: { lang: 'en' } }], chunk_size: 200 } },
+  { path: '/v1/rag/search', method: 'POST', valid: { query: 'lighthouse', top_k: 3, filter: { lang: { $in: ['en'] } }, min_score: 0 } },
+  { path: '/v1/rag/chat', method: 'POST', valid: { messages: [{ role: 'user', content: 'What guides ships?' }], rag: { top_k: 2 }, stream: true } },
+  { path: '/v1/rag/documents/delete', method: 'POST', valid: { ids: ['guide'] } },
+  { path: '/v1/rag/documents/docs%2Fguide', method: 'DELETE' },
   { path: '/v1/models', method: 'GET' },
   { path: '/api/tags', method: 'GET', ollama: true },
 ];

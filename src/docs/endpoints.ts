@@ -12,6 +12,7 @@ import {
   OllamaGenerateRequest,
   OllamaShowRequest,
 } from '../schemas/ollama';
+import { RagChatRequest, RagDeleteRequest, RagDocumentsRequest, RagSearchRequest } from '../schemas/rag';
 
 export interface EndpointDoc {
   method: 'get' | 'post' | 'delete';
@@ -43,6 +44,11 @@ export const ENDPOINTS: EndpointDoc[] = [
   { method: 'post', path: '/v1/audio/transcriptions', tag: 'Audio', summary: 'Transcribe audio', body: form(TranscriptionForm, ['file']), returns: 'CreateTranscriptionResponseJson / VerboseJson, or text, srt, vtt' },
   { method: 'post', path: '/v1/audio/translations', tag: 'Audio', summary: 'Translate audio to English', body: form(TranslationForm, ['file']), returns: 'CreateTranslationResponseJson / VerboseJson, or text, srt, vtt' },
   { method: 'post', path: '/v1/audio/speech', tag: 'Audio', summary: 'Text to speech', body: json(SpeechRequest), returns: 'audio bytes (audio/mpeg, audio/wav, ...)' },
+  { method: 'post', path: '/v1/rag/documents', tag: 'RAG', summary: 'Add or replace documents', description: 'Chunks each text, embeds the chunks with RAG_EMBEDDING_MODEL, stores vectors in Vectorize (VECTORIZE) and texts in D1 (RAG_DB). Re-sending a document id replaces its chunks. 501 rag_not_configured without the bindings.', body: json(RagDocumentsRequest), returns: '{object: "list", data: [{id, object: "rag.document", chunks}], model, usage}' },
+  { method: 'post', path: '/v1/rag/documents/delete', tag: 'RAG', summary: 'Delete documents by id', body: json(RagDeleteRequest), returns: '{object: "list", data: [{id, object: "rag.document.deleted", deleted, chunks}]}' },
+  { method: 'delete', path: '/v1/rag/documents/{id}', tag: 'RAG', summary: 'Delete one document', description: 'The id is the rest of the path, percent-decoded, so it may contain slashes. 404 document_not_found when nothing is stored under it.', returns: '{id, object: "rag.document.deleted", deleted: true, chunks}' },
+  { method: 'post', path: '/v1/rag/search', tag: 'RAG', summary: 'Search the documents', description: 'Top-k chunks by cosine similarity, with an optional Vectorize metadata filter and minimum score.', body: json(RagSearchRequest), returns: '{object: "list", data: [{id, document_id, chunk, score, text, metadata}], model, usage}' },
+  { method: 'post', path: '/v1/rag/chat', tag: 'RAG', summary: 'Chat over the documents', description: 'An OpenAI chat request (model optional: RAG_CHAT_MODEL) plus `rag: {top_k, filter, min_score}`. The passages found for the last user message go in a system message asking for [n] citations. The sources come back as `sources` (non-stream), in the first chunk (stream) and in the x-rag-sources header.', body: json(RagChatRequest), returns: 'CreateChatCompletionResponse + sources (or a stream of CreateChatCompletionStreamResponse)' },
   { method: 'get', path: '/api/version', tag: 'Ollama', summary: 'Ollama version', returns: '{version}' },
   { method: 'get', path: '/api/tags', tag: 'Ollama', summary: 'Ollama model list', returns: '{models: [...]}' },
   { method: 'get', path: '/api/ps', tag: 'Ollama', summary: 'Loaded models (always none)', returns: '{models: []}' },

@@ -2,6 +2,7 @@ import { parseConfig, type Config } from '../config';
 import type { Env } from '../env';
 import { Catalog } from './catalog';
 import { ImageStore } from './image-store';
+import { createRag, type RagSetup } from './rag';
 import { createUpstream, transportKind, type TransportKind, type Upstream } from './upstream';
 
 /** Everything a route needs, built once per environment and kept for the isolate's life. */
@@ -12,6 +13,8 @@ export interface Services {
   catalog: Catalog;
   /** Where `response_format: "url"` images are kept, when IMAGES_BUCKET is bound. */
   images?: ImageStore;
+  /** The RAG stores (VECTORIZE + RAG_DB, or in-memory on the emulator), or which bindings are missing. */
+  rag: RagSetup;
 }
 
 const byEnv = new WeakMap<object, Services>();
@@ -22,7 +25,7 @@ export function getServices(env: Env): Services {
     const config = parseConfig(env);
     const transport = transportKind(env);
     const upstream = createUpstream(env, config.gateway);
-    services = { config, transport, upstream, catalog: new Catalog(upstream, config.catalogTtlMs, config.aliases, transport) };
+    services = { config, transport, upstream, catalog: new Catalog(upstream, config.catalogTtlMs, config.aliases, transport), rag: createRag(env, transport) };
     if (env.IMAGES_BUCKET) services.images = new ImageStore(env.IMAGES_BUCKET, config.imageUrlTtlMs);
     byEnv.set(env, services);
   }

@@ -18,6 +18,8 @@
  * - streamed tool calls: legacy models send complete `{name, arguments}` calls in one event,
  *   llama-4-scout OpenAI-style fragments (id + name, argument pieces, a null entry), gpt-oss
  *   Responses `output_item` / `function_call_arguments` events.
+ * - embeddings are unit vectors built from the text's words (see `vector`): texts sharing words
+ *   score higher against each other, so RAG search works offline.
  */
 import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from '../types';
 import { CATALOG, hash, hex, modelInfo, requiredFor, schemaFor, type ModelInfo } from './catalog';
@@ -321,10 +323,24 @@ function guard(inp: J) {
 
 // ---------------------------------------------------------------- embeddings, ranking, classification
 
-/** A unit-length vector from a hash of the text (and the model). */
+const STOP_WORDS = new Set(
+  'a an and are as at be by can do does for from how i in is it its me my of on or so that the this to was what when where which who why will with you your'.split(' '),
+);
+
+/**
+ * A unit-length vector: one pseudo-random direction per distinct word (seeded by the word and the
+ * model; common words count little), plus a little of the whole text's own so different texts
+ * never coincide. Texts that share words therefore point the same way, which makes offline
+ * similarity search (RAG) rank sensibly.
+ */
 function vector(s: string, dims: number, salt: string): number[] {
-  const r = rng(hash(s, hash(salt)));
-  const v = Array.from({ length: dims }, () => r() * 2 - 1);
+  const v = new Array<number>(dims).fill(0);
+  const add = (key: string, weight: number) => {
+    const r = rng(hash(key, hash(salt)));
+    for (let i = 0; i < dims; i++) v[i]! += weight * (r() * 2 - 1);
+  };
+  for (const w of new Set(s.toLowerCase().match(/[\p{L}\p{N}]+/gu))) add(w, STOP_WORDS.has(w) ? 0.1 : 1);
+  add(s, 0.3);
   const n = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
   return v.map((x) => x / n);
 }

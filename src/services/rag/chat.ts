@@ -1,0 +1,126 @@
+/**
+ * POST /v1/rag/chat: retrieve passages for the last user message, put them in a system message
+ * that asks for [n] citations, and run an ordinary chat completion. The sources go back beside
+ * the OpenAI shapes, never inside them (see README, "RAG").
+ */
+import { ApiError, invalidRequest } from '../../errors';
+import type { ChatMessage } from '../../schemas/chat';
+import type { RagChatRequest } from '../../schemas/rag';
+import { createChatCompletion, type ChatResult } from '../chat';
+import type { Services } from '../index';
+import type { Rag } from './index';
+import { retrieve, type Passage } from './search';
+import type { RagMetadata } from './types';
+
+export interface Source {
+  /** The passage number the answer cites as [index]. */
+  index: number;
+  id: string;
+  document_id: string;
+  score: number;
+  metadata: RagMetadata;
+}
+
+const encoder = new TextEncoder();
+
+/** The text the retrieval searches for: the last user message's text. */
+function queryOf(messages: readonly ChatMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role !== 'user') continue;
+    const text = typeof m.content === 'string' ? m.content : m.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
+    if (text.trim()) return text;
+    throw invalidRequest('The last user message has no text to search the documents for.', `messages[${i}].content`, 'invalid_value');
+  }
+  throw invalidRequest('RAG chat needs a user message: its text is what the documents are searched for.', 'messages', 'invalid_value');
+}
+
+function contextPrompt(passages: readonly Passage[]): string {
+  if (!passages.length) {
+    return 'No passages of the document collection matched this question. Say that the documents do not cover it; do not cite sources.';
+  }
+  const numbered = passages.map((p, i) => `[${i + 1}] (source: ${p.id})\n${p.text}`).join('\n\n');
+  return (
+    'Answer using the numbered passages below, retrieved from a document collection. Cite the passages you use by their numbers in square brackets, like [1] or [2][3]. ' +
+    'If the passages do not contain the answer, say so; do not invent sources.\n\n' +
+    numbered
+  );
+}
+
+export async function ragChat(services: Services, rag: Rag, req: RagChatRequest, signal?: AbortSignal): Promise<{ result: ChatResult; sources: Source[] }> {
+  const model = req.model ?? services.config.ragChatModel;
+  // Refuse an unknown or non-chat model before paying for the retrieval.
+  try {
+    await services.catalog.resolve(model, 'openai-chat');
+  } catch (err) {
+    if (req.model == null && err instanceof ApiError && err.param === 'model') {
+      throw new ApiError(500, `Proxy misconfigured: RAG_CHAT_MODEL: ${err.message}`, 'server_error', null, 'proxy_misconfigured');
+    }
+    throw err;
+  }
+  const query = queryOf(req.messages);
+  const { passages } = await retrieve(services, rag, query, req.rag ?? {}, 'rag.', signal);
+  const { rag: _options, ...chat } = req;
+  const messages: ChatMessage[] = [{ role: 'system', content: contextPrompt(passages) }, ...req.messages];
+  const result = await createChatCompletion(services, { ...chat, model, messages }, signal);
+  const sources = passages.map((p, i) => ({ index: i + 1, id: p.id, document_id: p.document_id, score: p.score, metadata: p.metadata }));
+  return { result, sources };
+}
+
+/** The sources without metadata, as a header value: JSON with every non-ASCII character escaped (headers are Latin-1). */
+export function sourcesHeader(sources: readonly Source[]): string {
+  const brief = sources.map(({ index, id, document_id, score }) => ({ index, id, document_id, score }));
+  return JSON.stringify(brief).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Index of the first blank line (`\n\n`) in `bytes`, or -1. */
+function eventEnd(bytes: Uint8Array): number {
+  for (let i = 1; i < bytes.length; i++) if (bytes[i] === 10 && bytes[i - 1] === 10) return i + 1;
+  return -1;
+}
+
+/**
+ * The chat stream with `"sources": [...]` added to its first event (the role chunk, a valid
+ * `chat.completion.chunk` with one extra key). Only the bytes up to the first event are read
+ * here; the rest is piped through natively, untouched. A first event that is not a chunk (an
+ * error event) is passed on as is.
+ */
+export function withSources(body: ReadableStream<Uint8Array>, sources: readonly Source[]): ReadableStream<Uint8Array> {
+  const { readable, writable } = new IdentityTransformStream();
+  (async () => {
+    const reader = body.getReader();
+    const writer = writable.getWriter();
+    let held = new Uint8Array(0);
+    let end = -1;
+    let piping = false;
+    try {
+      while (end < 0) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        const joined = new Uint8Array(held.length + value.length);
+        joined.set(held);
+        joined.set(value, held.length);
+        held = joined;
+        end = eventEnd(held);
+      }
+      if (end > 0) {
+        const first = new TextDecoder().decode(held.subarray(0, end - 2));
+        const isChunk = first.startsWith('data: {') && first.endsWith('}') && first.includes('"object":"chat.completion.chunk"');
+        await writer.write(isChunk ? encoder.encode(`${first.slice(0, -1)},"sources":${JSON.stringify(sources)}}\n\n`) : held.subarray(0, end));
+        held = held.subarray(end);
+      }
+      if (held.length) await writer.write(held);
+      writer.releaseLock();
+      reader.releaseLock();
+      piping = true;
+      await body.pipeTo(writable);
+    } catch (err) {
+      // The client went away: stop the generation (pipeTo does that itself once it runs).
+      if (!piping) {
+        await reader.cancel(err).catch(() => {});
+        await writer.abort(err).catch(() => {});
+      }
+    }
+  })();
+  return readable;
+}

@@ -1,0 +1,51 @@
+/**
+ * RAG over Vectorize (vectors + filterable metadata) and D1 (chunk texts, and the list of each
+ * document's chunk ids). On the emulator transport a missing binding is replaced by an in-memory
+ * stand-in, so `npm run dev` can try RAG offline; on the real transports it is a 501.
+ */
+import type { Config } from '../../config';
+import type { Env } from '../../env';
+import { ApiError } from '../../errors';
+import { embeddingModelInfo } from '../embedding-models';
+import type { Services } from '../index';
+import type { TransportKind } from '../upstream';
+import { D1ChunkStore } from './d1';
+import { MemoryChunkStore, MemoryVectorIndex } from './memory';
+import type { ChunkStore, VectorIndex } from './types';
+import { VectorizeAdapter } from './vectorize';
+
+export interface Rag {
+  index: VectorIndex;
+  store: ChunkStore;
+}
+
+type Binding = 'VECTORIZE' | 'RAG_DB';
+export type RagSetup = Rag | { missing: readonly Binding[] };
+
+export function createRag(env: Env, transport: TransportKind): RagSetup {
+  const offline = transport === 'emulator';
+  const missing: Binding[] = [];
+  if (!env.VECTORIZE && !offline) missing.push('VECTORIZE');
+  if (!env.RAG_DB && !offline) missing.push('RAG_DB');
+  if (missing.length) return { missing };
+  return {
+    index: env.VECTORIZE ? new VectorizeAdapter(env.VECTORIZE) : new MemoryVectorIndex(),
+    store: env.RAG_DB ? new D1ChunkStore(env.RAG_DB) : new MemoryChunkStore(),
+  };
+}
+
+function howToAdd(binding: Binding, config: Config): string {
+  if (binding === 'VECTORIZE') {
+    const dims = embeddingModelInfo(config.ragEmbeddingModel).dims;
+    return `a Vectorize index bound as VECTORIZE (\`npx wrangler vectorize create rag-index --dimensions=${dims ?? '<vector size of RAG_EMBEDDING_MODEL>'} --metric=cosine\`, then \`[[vectorize]] binding = "VECTORIZE" index_name = "rag-index"\` in wrangler.toml)`;
+  }
+  return 'a D1 database bound as RAG_DB for the chunk texts (`npx wrangler d1 create rag`, then `[[d1_databases]] binding = "RAG_DB" database_name = "rag" database_id = "<the id it printed>"` in wrangler.toml; the table is created on first use)';
+}
+
+/** The RAG stores, or a 501 naming exactly the bindings to add. */
+export function requireRag(services: Services): Rag {
+  const setup = services.rag;
+  if ('index' in setup) return setup;
+  const add = setup.missing.map((b) => howToAdd(b, services.config)).join(' and ');
+  throw new ApiError(501, `RAG is not configured on this proxy: add ${add}. See the README, section "RAG".`, 'server_error', null, 'rag_not_configured');
+}
