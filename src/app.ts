@@ -18,6 +18,7 @@ import { models } from './routes/models';
 import { moderations } from './routes/moderations';
 import { ollama } from './routes/ollama';
 import { pages } from './routes/pages';
+import { responses } from './routes/responses';
 import type { AppEnv } from './types';
 
 /** The OpenAI surface; mounted at /v1 and at the root, since some clients drop the /v1. */
@@ -28,7 +29,8 @@ const openai = new Hono<AppEnv>()
   .route('/', embeddings)
   .route('/', moderations)
   .route('/', images)
-  .route('/', audio);
+  .route('/', audio)
+  .route('/', responses);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)
