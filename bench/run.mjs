@@ -78,6 +78,18 @@ const CASES = [
     floor: (b) => (count(textOf(b), 'data: ') === PARAMS.streamEvents + 2 ? null : 'wrong event count'),
   },
   {
+    key: 'responses-stream',
+    name: `responses, ${PARAMS.streamEvents.toLocaleString('en')}-delta stream`,
+    path: '/v1/responses',
+    body: { model: PARAMS.models.chat, input: 'Write at length.', stream: true },
+    proxy: (b) => {
+      const t = textOf(b);
+      const n = count(t, 'event: response.output_text.delta\n');
+      return n !== PARAMS.streamEvents ? `${n} text deltas` : t.includes('event: response.completed\n') ? null : 'no response.completed';
+    },
+    floor: (b) => (count(textOf(b), 'data: ') === PARAMS.streamEvents + 2 ? null : 'wrong event count'),
+  },
+  {
     key: 'embeddings',
     name: `embeddings, ${PARAMS.embeddingRows} x ${PARAMS.embeddingDims} base64`,
     path: '/v1/embeddings',

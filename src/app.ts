@@ -18,6 +18,7 @@ import { models } from './routes/models';
 import { moderations } from './routes/moderations';
 import { ollama } from './routes/ollama';
 import { pages } from './routes/pages';
+import { responses } from './routes/responses';
 import { rag } from './routes/rag';
 import type { AppEnv } from './types';
 
@@ -30,7 +31,8 @@ const openai = new Hono<AppEnv>()
   .route('/', moderations)
   .route('/', images)
   .route('/', audio)
-  .route('/', rag);
+  .route('/', rag)
+  .route('/', responses);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)

@@ -27,6 +27,7 @@ export const ENDPOINTS: Endpoint[] = [
   { path: '/v1/chat/completions', method: 'POST', valid: { model: CHAT, messages: [{ role: 'user', content: 'hi' }] } },
   { path: '/v1/completions', method: 'POST', valid: { model: CHAT, prompt: ['a', 'b'], n: 2 } },
   { path: '/v1/chat/completions', method: 'POST', valid: { model: '@cf/meta/llama-4-scout-17b-16e-instruct', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }], tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }], stream: true } },
+  { path: '/v1/responses', method: 'POST', valid: { model: '@cf/meta/llama-3.3-70b-instruct-fp8-fast', tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }], instructions: 'Be brief.', input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }] }, { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: 'ok' }], text: { format: { type: 'json_object' } }, max_output_tokens: 50, stream: true } },
   { path: '/v1/embeddings', method: 'POST', valid: { model: '@cf/baai/bge-base-en-v1.5', input: ['a', 'b'], encoding_format: 'base64' } },
   { path: '/v1/moderations', method: 'POST', valid: { model: 'omni-moderation-latest', input: 'hello' } },
   { path: '/v1/images/generations', method: 'POST', valid: { model: '@cf/black-forest-labs/flux-1-schnell', prompt: 'a cat', response_format: 'b64_json' } },

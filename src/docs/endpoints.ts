@@ -5,6 +5,7 @@ import { CompletionRequest } from '../schemas/completions';
 import { EmbeddingRequest } from '../schemas/embeddings';
 import { ImageEditFields, ImageGenerationRequest } from '../schemas/images';
 import { ModerationRequest } from '../schemas/moderations';
+import { CreateResponseRequest } from '../schemas/responses';
 import {
   OllamaChatRequest,
   OllamaEmbedRequest,
@@ -35,6 +36,9 @@ export const ENDPOINTS: EndpointDoc[] = [
   { method: 'get', path: '/v1/models', tag: 'Models', summary: 'List models', description: 'The live Workers AI catalog, filtered to models an endpoint here can serve. `?protocol=` narrows it (openai-chat, openai-embeddings, openai-images, openai-image-edits, openai-audio, openai-transcriptions, openai-translations, openai-speech, openai-moderations).', returns: 'ListModelsResponse' },
   { method: 'get', path: '/v1/models/{model}', tag: 'Models', summary: 'Retrieve a model', description: 'Ids contain slashes: /v1/models/@cf/meta/llama-3.1-8b-instruct. Aliases (gpt-4o-mini) answer under their own name.', returns: 'Model' },
   { method: 'post', path: '/v1/chat/completions', tag: 'Chat', summary: 'Create a chat completion', description: 'Non-stream or SSE stream (`stream: true`), as OpenAI.', body: json(ChatCompletionRequest), returns: 'CreateChatCompletionResponse (or a stream of CreateChatCompletionStreamResponse)' },
+  { method: 'post', path: '/v1/responses', tag: 'Responses', summary: 'Create a response (Responses API)', description: 'Over any chat model, through the same engine as chat completions. `stream: true` sends the Responses event stream (`event:` + `data:` lines, no [DONE]). Nothing is stored: previous_response_id and item references are refused.', body: json(CreateResponseRequest), returns: 'Response (or a stream of ResponseStreamEvent)' },
+  { method: 'get', path: '/v1/responses/{response_id}', tag: 'Responses', summary: 'Retrieve a response (always 404: nothing is stored)', returns: 'never: 404 response_not_found' },
+  { method: 'delete', path: '/v1/responses/{response_id}', tag: 'Responses', summary: 'Delete a response (always 404: nothing is stored)', returns: 'never: 404 response_not_found' },
   { method: 'post', path: '/v1/completions', tag: 'Chat', summary: 'Create a legacy text completion', description: 'Each prompt runs as one user message through the chat pipeline; stream or not.', body: json(CompletionRequest), returns: 'CreateCompletionResponse (or a stream of them)' },
   { method: 'post', path: '/v1/embeddings', tag: 'Embeddings', summary: 'Create embeddings', body: json(EmbeddingRequest), returns: 'CreateEmbeddingResponse' },
   { method: 'post', path: '/v1/moderations', tag: 'Moderations', summary: 'Classify text with Llama Guard', body: json(ModerationRequest), returns: 'CreateModerationResponse' },

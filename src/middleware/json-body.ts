@@ -2,7 +2,7 @@ import { zValidator } from '@hono/zod-validator';
 import type * as z from 'zod/mini';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors';
-import { describeIssue, paramPath } from '../schemas/common';
+import { describeIssue, narrowIssue, paramPath } from '../schemas/common';
 import type { AppEnv } from '../types';
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
@@ -26,13 +26,17 @@ const assumeJson = createMiddleware<AppEnv>(async (c, next) => {
   return next();
 });
 
-/** Parses and validates a JSON body; failures become OpenAI 400s naming the offending `param`. */
-export const jsonBody = <T extends z.ZodMiniType>(schema: T) =>
+/**
+ * Parses and validates a JSON body; failures become OpenAI 400s naming the offending `param`.
+ * `narrowUnions` reports the issue inside a union the value has the shape of (see narrowIssue).
+ */
+export const jsonBody = <T extends z.ZodMiniType>(schema: T, options: { narrowUnions?: boolean } = {}) =>
   [
     assumeJson,
     zValidator('json', schema, (result) => {
       if (!result.success) {
-        const issue = result.error.issues[0]!;
+        const first = result.error.issues[0]!;
+        const issue = options.narrowUnions ? narrowIssue(first) : first;
         throw new ApiError(400, describeIssue(issue, result.data), 'invalid_request_error', paramPath(issue.path), 'invalid_value');
       }
     }),

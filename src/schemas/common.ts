@@ -51,5 +51,18 @@ export function describeIssue(issue: Issue, input: unknown): string {
   }
 }
 
+/**
+ * The issue behind a failed union when the value had the shape of exactly one of its forms (an
+ * array for `string | Item[]`): that form's own first issue, with its full path, instead of
+ * "matches none of the accepted forms". Other issues are returned as they are.
+ */
+export function narrowIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union') return issue;
+  const shaped = issue.errors.filter((branch) => !branch.every((e) => e.code === 'invalid_type' && e.path.length === 0));
+  if (shaped.length !== 1 || !shaped[0]!.length) return issue;
+  const inner = shaped[0]![0]!;
+  return narrowIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue);
+}
+
 export const optionalNullable = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 export const numberIn = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));

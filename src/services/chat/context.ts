@@ -10,7 +10,7 @@ export function fitMaxTokens(requested: number, promptTokens: number, contextWin
   if (promptTokens >= contextWindow) {
     throw new ApiError(
       400,
-      `This model's maximum context length is ${contextWindow} tokens. However, your ${param === 'prompt' ? 'prompt' : 'messages'} resulted in about ${promptTokens} tokens (estimated at ~4 characters per token). Please reduce the length of the ${param === 'prompt' ? 'prompt' : 'messages'}.`,
+      `This model's maximum context length is ${contextWindow} tokens. However, your ${param} resulted in about ${promptTokens} tokens (estimated at ~4 characters per token). Please reduce the length of the ${param}.`,
       'invalid_request_error',
       param,
       'context_length_exceeded',

@@ -28,7 +28,13 @@ export interface ChunkWriter {
   toolCall(delta: ToolCallDelta): Uint8Array | undefined;
   finish(reason: FinishReason): Uint8Array;
   usage(usage: Usage): Uint8Array;
+  /** A failure mid-stream; without it, a `data: {"error": ...}` event (chat and text completions). */
+  error?(body: ErrorBody): Uint8Array;
+  /** The stream's closing bytes; without it, `data: [DONE]` (Responses streams have none). */
+  done?(): Uint8Array | undefined;
 }
+
+export type ErrorBody = ReturnType<ApiError['toJSON']>;
 
 const encoder = new TextEncoder();
 
@@ -130,6 +136,10 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
   let finished = false;
 
   type Ctl = TransformStreamDefaultController<Uint8Array>;
+  const done = (c: Ctl) => {
+    const bytes = writer.done ? writer.done() : SSE_DONE;
+    if (bytes) c.enqueue(bytes);
+  };
   const reasoning = (c: Ctl, text: string) => {
     if (!text) return;
     emittedChars += text.length;
@@ -172,25 +182,25 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
     o.onUsage?.(final);
     if (o.tail) {
       if (o.includeUsage) c.enqueue(writer.usage(final));
-      c.enqueue(SSE_DONE);
+      done(c);
     }
   };
 
   const fail = (c: Ctl, err: unknown) => {
     finished = true;
     // Already OpenAI-shaped (a failure caught by pipeWithErrorEvent), or an upstream error event.
-    const payload =
+    const payload: ErrorBody =
       err && typeof err === 'object' && typeof (err as { type?: unknown }).type === 'string'
-        ? { error: err }
+        ? { error: err as ErrorBody['error'] }
         : toApiError(
             new UpstreamError(
               typeof err === 'string' ? err : String((err as { message?: unknown })?.message ?? 'Upstream error'),
               typeof (err as { code?: unknown })?.code === 'number' ? (err as { code: number }).code : undefined,
             ),
           ).toJSON();
-    c.enqueue(sseData(payload));
+    c.enqueue(writer.error ? writer.error(payload) : sseData(payload));
     o.onError?.();
-    if (o.tail) c.enqueue(SSE_DONE);
+    if (o.tail) done(c);
     // Nothing more will be sent: end this stream (a merger sees it close) and cancel the upstream.
     c.terminate();
   };

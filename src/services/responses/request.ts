@@ -1,0 +1,221 @@
+/**
+ * A Responses API request as the chat completion request the chat engine runs: `instructions`
+ * and input items become messages, function tools become chat tools, `text.format` becomes
+ * `response_format`, `reasoning.effort` becomes `reasoning_effort`. What the proxy cannot honour
+ * is refused here, with `param` naming the client's own field.
+ */
+import { ApiError, invalidRequest } from '../../errors';
+import type { ChatCompletionRequest, ChatMessage } from '../../schemas/chat';
+import type { ContentPart, CreateResponseRequest, InputItem } from '../../schemas/responses';
+
+type ChatTool = NonNullable<ChatCompletionRequest['tools']>[number];
+type UserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
+type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
+
+export interface ChatTranslation {
+  chat: ChatCompletionRequest;
+  /** Where each chat message came from (`instructions`, `input`, `input[3]`), to name the client's field in errors. */
+  origins: string[];
+}
+
+const unsupported = (message: string, param: string) => invalidRequest(message, param, 'unsupported_parameter');
+
+const NO_STATE =
+  'This proxy does not store responses or conversations: send the whole conversation in `input` (earlier output items, messages, function_call and reasoning items, can be passed back as input items).';
+
+/** Request-level features with no counterpart here. */
+function rejectUnsupported(req: CreateResponseRequest): void {
+  if (req.previous_response_id != null) throw unsupported(`previous_response_id is not supported. ${NO_STATE}`, 'previous_response_id');
+  if (req.conversation != null) throw unsupported(`conversation is not supported. ${NO_STATE}`, 'conversation');
+  if (req.background === true) throw unsupported('Background responses are not supported by this proxy; send the request without `background`.', 'background');
+  if (req.prompt != null) throw unsupported('Stored prompt templates are not available on this proxy; send `instructions` and `input` instead.', 'prompt');
+  if (req.top_logprobs) throw unsupported('top_logprobs is not supported (Workers AI does not return token probabilities).', 'top_logprobs');
+  req.include?.forEach((value, i) => {
+    if (value === 'message.output_text.logprobs') {
+      throw unsupported('message.output_text.logprobs is not supported (Workers AI does not return token probabilities).', `include[${i}]`);
+    }
+    if (value !== 'reasoning.encrypted_content' && value !== 'message.input_image.image_url') {
+      throw unsupported(`include "${value}" belongs to a built-in tool, which this proxy does not offer.`, `include[${i}]`);
+    }
+  });
+}
+
+function textOfOutput(output: string | ContentPart[], param: string): string {
+  if (typeof output === 'string') return output;
+  return output
+    .map((p, j) => {
+      if (p.type === 'input_text' || p.type === 'output_text') return p.text;
+      throw unsupported(`Function call outputs may only hold text parts here; "${p.type}" is not supported.`, `${param}[${j}]`);
+    })
+    .join('\n');
+}
+
+function userParts(content: ContentPart[], param: string): UserPart[] {
+  return content.map((p, j): UserPart => {
+    const at = `${param}[${j}]`;
+    switch (p.type) {
+      case 'input_text':
+      case 'output_text':
+        return { type: 'text', text: p.text };
+      case 'refusal':
+        return { type: 'text', text: p.refusal };
+      case 'input_image':
+        if (p.image_url) return { type: 'image_url', image_url: { url: p.image_url, ...(p.detail && { detail: p.detail }) } };
+        if (p.file_id) {
+          throw unsupported('Images by file_id need the Files API, which this proxy does not have; send the image as a data URL or an http(s) URL in `image_url`.', `${at}.file_id`);
+        }
+        throw invalidRequest('An input_image part needs an `image_url` (a data URL or an http(s) URL).', `${at}.image_url`, 'invalid_value');
+      default:
+        throw unsupported(`Content of type "${p.type}" is not supported by this proxy.`, at);
+    }
+  });
+}
+
+/** Text-only content (system, developer and assistant messages): text, output_text and refusal parts. */
+function textParts(content: ContentPart[], param: string, role: string): { type: 'text'; text: string }[] {
+  return content.map((p, j) => {
+    if (p.type === 'input_text' || p.type === 'output_text') return { type: 'text', text: p.text };
+    if (p.type === 'refusal') return { type: 'text', text: p.refusal };
+    throw unsupported(`Content of type "${p.type}" is not supported in ${role} messages; only user messages may carry images.`, `${param}[${j}]`);
+  });
+}
+
+function messageOf(item: Extract<InputItem, { role: string }>, param: string): ChatMessage {
+  const { role, content } = item;
+  const at = `${param}.content`;
+  if (role === 'user') return { role, content: typeof content === 'string' ? content : userParts(content, at) };
+  const text = typeof content === 'string' ? content : textParts(content, at, role);
+  return role === 'assistant' ? { role, content: text } : { role, content: text };
+}
+
+/** Input items as chat messages; consecutive function calls join the assistant message before them. */
+function messagesOf(input: InputItem[], messages: ChatMessage[], origins: string[]): void {
+  input.forEach((item, i) => {
+    const param = `input[${i}]`;
+    switch (item.type) {
+      case undefined:
+      case 'message':
+        messages.push(messageOf(item, param));
+        origins.push(param);
+        return;
+      case 'function_call': {
+        const call = { id: item.call_id, type: 'function' as const, function: { name: item.name, arguments: item.arguments } };
+        const last = messages.at(-1);
+        if (last?.role === 'assistant') (last.tool_calls ??= []).push(call);
+        else {
+          messages.push({ role: 'assistant', content: null, tool_calls: [call] } satisfies AssistantMessage);
+          origins.push(param);
+        }
+        return;
+      }
+      case 'function_call_output':
+        messages.push({ role: 'tool', tool_call_id: item.call_id, content: textOfOutput(item.output, `${param}.output`) });
+        origins.push(param);
+        return;
+      case 'reasoning':
+        return; // Not sent back to the model, as in chat completions.
+      case 'item_reference':
+        // A reasoning reference would be dropped anyway; anything else is content the proxy never kept.
+        if (item.id.startsWith('rs_')) return;
+        throw unsupported(
+          `Item references cannot be resolved: this proxy stores nothing, so \`${item.id}\` is unknown. Send the item itself. (With the Vercel AI SDK, set providerOptions: { openai: { store: false } }.)`,
+          param,
+        );
+      default:
+        throw unsupported(`Input items of type "${item.type}" belong to built-in tools, which this proxy does not offer.`, `${param}.type`);
+    }
+  });
+}
+
+function toolsOf(req: CreateResponseRequest): ChatTool[] | undefined {
+  if (!req.tools) return undefined;
+  return req.tools.map((t, i): ChatTool => {
+    if (t.type !== 'function') {
+      throw unsupported(`The built-in tool "${t.type}" is not supported by this proxy; only function tools are.`, `tools[${i}]`);
+    }
+    return {
+      type: 'function',
+      function: {
+        name: t.name,
+        ...(t.description != null && { description: t.description }),
+        ...(t.parameters != null && { parameters: t.parameters }),
+        ...(t.strict != null && { strict: t.strict }),
+      },
+    };
+  });
+}
+
+/** tool_choice in chat terms; `allowed_tools` narrows the tool list itself. */
+function toolChoiceOf(req: CreateResponseRequest, tools: ChatTool[] | undefined): Pick<ChatCompletionRequest, 'tools' | 'tool_choice'> {
+  const choice = req.tool_choice;
+  if (choice == null || typeof choice === 'string') return { tools, tool_choice: choice };
+  if (choice.type === 'function') return { tools, tool_choice: { type: 'function', function: { name: choice.name } } };
+  if (choice.type === 'allowed_tools') {
+    const names = new Set<string>();
+    choice.tools.forEach((t, i) => {
+      if (t.type !== 'function' || !t.name) throw unsupported('Only function tools (with a name) can be allowed here.', `tool_choice.tools[${i}]`);
+      names.add(t.name);
+    });
+    return { tools: tools?.filter((t) => names.has(t.function.name)), tool_choice: choice.mode };
+  }
+  throw unsupported(`tool_choice "${choice.type}" names a built-in tool, which this proxy does not offer.`, 'tool_choice');
+}
+
+function responseFormatOf(req: CreateResponseRequest): ChatCompletionRequest['response_format'] {
+  const format = req.text?.format;
+  if (!format || format.type !== 'json_schema') return format;
+  const { name, description, schema, strict } = format;
+  return { type: 'json_schema', json_schema: { name, schema, ...(description != null && { description }), ...(strict != null && { strict }) } };
+}
+
+/** The chat engine knows efforts up to `high`. */
+const effortOf = (effort: string | null | undefined): ChatCompletionRequest['reasoning_effort'] =>
+  effort === 'xhigh' || effort === 'max' ? 'high' : (effort as ChatCompletionRequest['reasoning_effort']);
+
+export function toChatRequest(req: CreateResponseRequest): ChatTranslation {
+  rejectUnsupported(req);
+  const messages: ChatMessage[] = [];
+  const origins: string[] = [];
+  if (req.instructions) {
+    messages.push({ role: 'system', content: req.instructions });
+    origins.push('instructions');
+  }
+  if (typeof req.input === 'string') {
+    messages.push({ role: 'user', content: req.input });
+    origins.push('input');
+  } else messagesOf(req.input, messages, origins);
+  if (!messages.length) throw invalidRequest('The input holds no message for the model (only reasoning items).', 'input', 'invalid_value');
+
+  return {
+    chat: {
+      model: req.model,
+      messages,
+      stream: req.stream,
+      max_completion_tokens: req.max_output_tokens,
+      temperature: req.temperature,
+      top_p: req.top_p,
+      ...toolChoiceOf(req, toolsOf(req)),
+      parallel_tool_calls: req.parallel_tool_calls,
+      response_format: responseFormatOf(req),
+      reasoning_effort: effortOf(req.reasoning?.effort),
+    },
+    origins,
+  };
+}
+
+/** Chat parameter names that have another name in the Responses API. */
+const PARAMS: Record<string, string> = {
+  messages: 'input',
+  response_format: 'text.format',
+  max_tokens: 'max_output_tokens',
+  max_completion_tokens: 'max_output_tokens',
+  reasoning_effort: 'reasoning.effort',
+};
+
+/** An error from the chat engine with `param` naming the client's Responses field (`messages[2].content` -> `input[1].content`). */
+export function inResponsesTerms(err: unknown, origins: readonly string[]): unknown {
+  if (!(err instanceof ApiError) || !err.param) return err;
+  const m = /^messages\[(\d+)\]/.exec(err.param);
+  const param = m ? (origins[Number(m[1])] ?? 'input') + err.param.slice(m[0].length) : (PARAMS[err.param] ?? err.param);
+  return param === err.param ? err : new ApiError(err.status, err.message, err.type, param, err.code);
+}
