@@ -2,14 +2,11 @@
 // Drives the playground page (GET /) in headless Chromium against `wrangler dev` on the emulator:
 // loads the model list, chats with streaming, generates an image. Run by `npm test`.
 // Without Chromium it skips with a note, except in CI (CI=true), where it must run.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { root, startDevServer } from '../support/dev-server.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 if (!existsSync(executablePath)) {
@@ -22,40 +19,13 @@ if (!existsSync(executablePath)) {
   process.exit(0);
 }
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-
-const port = await freePort();
-const worker = spawn(process.execPath, [join(root, 'scripts', 'wrangler.mjs'), 'dev', '--config', 'wrangler.dev.toml', '--port', String(port)], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, AI_TRANSPORT: 'emulator' },
-  detached: true,
-});
-let output = '';
-worker.stdout.on('data', (d) => (output += d));
-worker.stderr.on('data', (d) => (output += d));
-const stop = () => {
-  try {
-    process.kill(-worker.pid, 'SIGTERM');
-  } catch {}
-};
+const server = await startDevServer(['AI_TRANSPORT:emulator']);
+const base = server.url;
 
 let browser;
 let failed = false;
 const step = (name) => console.log(`browser test: ${name}`);
 try {
-  const deadline = Date.now() + 60_000;
-  while (!/Ready on/.test(output)) {
-    if (Date.now() > deadline || worker.exitCode !== null) throw new Error(`wrangler dev did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
   browser = await chromium.launch({
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -65,7 +35,7 @@ try {
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
 
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(`${base}/`);
   step('page loaded');
   await page.waitForFunction(() => document.querySelectorAll('#chat-model option').length > 0, null, { timeout: 15_000 });
   const models = await page.$$eval('#chat-model option', (o) => o.map((x) => x.value));
@@ -94,7 +64,7 @@ try {
 
   mkdirSync(join(root, 'test', 'browser', 'out'), { recursive: true });
   await page.screenshot({ path: join(root, 'test', 'browser', 'out', 'playground.png'), fullPage: true });
-  await page.goto(`http://127.0.0.1:${port}/docs`);
+  await page.goto(`${base}/docs`);
   const heading = await page.textContent('h1');
   step(`docs page: ${heading}`);
   if (problems.length) throw new Error(problems.join('\n'));
@@ -105,6 +75,6 @@ try {
   console.log('0 passed, 1 failed');
 } finally {
   await browser?.close();
-  stop();
+  server.stop();
 }
 process.exit(failed ? 1 : 0);
