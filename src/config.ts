@@ -1,5 +1,6 @@
 import type { Env } from './env';
 import { ApiError } from './errors';
+import { DEFAULT_STORE_TTL_SECONDS, MIN_STORE_TTL_SECONDS } from './services/responses/store';
 
 /** Defaults for MODEL_ALIASES: OpenAI names clients ship with, mapped to comparable Workers AI models. */
 export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, string>> = {
@@ -48,6 +49,8 @@ export interface Config {
   ragChatModel: string;
   ragChunkSize: number;
   ragChunkOverlap: number;
+  /** How long stored responses are kept (KV expirationTtl). */
+  responsesStoreTtlSeconds: number;
 }
 
 /** Bounds of a chunk size (characters), for RAG_CHUNK_SIZE and the request's chunk_size. */
@@ -139,6 +142,13 @@ function ragChunking(env: Env): { ragChunkSize: number; ragChunkOverlap: number 
   return { ragChunkSize: size, ragChunkOverlap: overlap };
 }
 
+/** KV refuses an expirationTtl under 60 seconds. */
+function storeTtl(raw: string | undefined): number {
+  const n = positiveInt('RESPONSES_STORE_TTL_SECONDS', raw, DEFAULT_STORE_TTL_SECONDS);
+  if (n < MIN_STORE_TTL_SECONDS) throw misconfigured(`RESPONSES_STORE_TTL_SECONDS must be at least ${MIN_STORE_TTL_SECONDS} (KV's shortest expiry).`);
+  return n;
+}
+
 export function parseConfig(env: Env): Config {
   const origins = list(env.ALLOWED_ORIGINS);
   return {
@@ -160,5 +170,6 @@ export function parseConfig(env: Env): Config {
     ragEmbeddingModel: env.RAG_EMBEDDING_MODEL?.trim() || '@cf/baai/bge-base-en-v1.5',
     ragChatModel: env.RAG_CHAT_MODEL?.trim() || '@cf/meta/llama-3.1-8b-instruct',
     ...ragChunking(env),
+    responsesStoreTtlSeconds: storeTtl(env.RESPONSES_STORE_TTL_SECONDS),
   };
 }

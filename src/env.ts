@@ -60,4 +60,8 @@ export interface Env {
   /** Default chunk size (characters) and overlap for /v1/rag/documents. */
   RAG_CHUNK_SIZE?: string;
   RAG_CHUNK_OVERLAP?: string;
+  /** Optional KV namespace for stored responses (`store: true`, item references, previous_response_id, GET/DELETE /v1/responses/{id}). */
+  RESPONSES_STORE?: KVNamespace;
+  /** How long stored responses are kept, in seconds (at least 60; default 30 days). */
+  RESPONSES_STORE_TTL_SECONDS?: string;
 }

@@ -3,6 +3,7 @@ declare namespace Cloudflare {
   interface Env {
     RATE_LIMITER: RateLimit;
     RESPONSE_CACHE_KV: KVNamespace;
+    RESPONSES_STORE_KV: KVNamespace;
     RAG_DB: D1Database;
   }
 }

@@ -69,8 +69,8 @@ describe('responses: bad input', () => {
   });
 
   it.each([
-    [{ previous_response_id: 'resp_1' }, 'previous_response_id', /does not store/],
-    [{ conversation: 'conv_1' }, 'conversation', /does not store/],
+    [{ previous_response_id: 'resp_1' }, 'previous_response_id', /nothing is stored.*RESPONSES_STORE.*bind it.*store: false/],
+    [{ conversation: 'conv_1' }, 'conversation', /Conversations API/],
     [{ background: true }, 'background', /Background/],
     [{ prompt: { id: 'pmpt_1' } }, 'prompt', /prompt templates/],
     [{ top_logprobs: 3 }, 'top_logprobs', /probabilities/],
@@ -82,7 +82,7 @@ describe('responses: bad input', () => {
     [{ tools: [{ type: 'computer_use_preview', display_width: 1, display_height: 1, environment: 'linux' }] }, 'tools[0]', /computer_use_preview/],
     [{ tools: [fn], tool_choice: { type: 'web_search_preview' } }, 'tool_choice', /built-in tool/],
     [{ tools: [fn], tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'web_search' }] } }, 'tool_choice.tools[0]', /function tools/],
-    [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]', /store: false/],
+    [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]', /`msg_1`.*nothing is stored.*RESPONSES_STORE.*store: false/],
     [{ input: [{ type: 'web_search_call', id: 'ws_1', status: 'completed' }] }, 'input[0].type', /built-in tools/],
     [{ input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file-1', detail: 'auto' }] }] }, 'input[0].content[0].file_id', /Files API/],
     [{ input: [{ role: 'user', content: [{ type: 'input_file', file_data: 'data:application/pdf;base64,AAAA' }] }] }, 'input[0].content[0]', /input_file/],

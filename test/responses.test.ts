@@ -388,9 +388,9 @@ describe('responses: stream', () => {
 });
 
 describe('responses: stored state', () => {
-  it.each(['GET', 'DELETE'])('%s /v1/responses/{id} is a 404 that says nothing is stored', async (method) => {
+  it.each(['GET', 'DELETE'])('%s /v1/responses/{id} without RESPONSES_STORE is a 404 that says how to store', async (method) => {
     const err = await expectError(await call(bindingEnv(), '/v1/responses/resp_123', { method }), 404, { code: 'response_not_found', param: 'response_id' });
-    expect(err.message).toMatch(/does not store responses/);
+    expect(err.message).toMatch(/nothing is stored.*RESPONSES_STORE/);
   });
 });
 

@@ -2,15 +2,18 @@ import { Hono } from 'hono';
 import { ApiError } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { CreateResponseRequest } from '../schemas/responses';
-import { createResponse } from '../services/responses';
+import { createResponse, scopeOf } from '../services/responses';
+import { NO_STORE } from '../services/responses/request';
+import type { ResponsesStore } from '../services/responses/store';
 import { SSE_HEADERS } from '../services/sse';
 import type { AppEnv } from '../types';
 
-/** Nothing is stored, so a stored response can never be found; said plainly rather than as an unknown URL. */
-const notStored = (id: string) =>
+const notFound = (id: string, store: ResponsesStore | undefined) =>
   new ApiError(
     404,
-    `Response '${id}' not found: this proxy does not store responses (\`store\` is accepted, nothing is kept), so they cannot be retrieved, deleted or continued with previous_response_id.`,
+    store
+      ? `Response '${id}' not found. Stored responses expire after ${store.ttlText}, are kept only for the API key that created them, and only when created with store: true${store.inMemory ? ' (on the emulator, in memory until the dev server restarts)' : ''}.`
+      : `Response '${id}' not found: nothing is stored. ${NO_STORE}`,
     'invalid_request_error',
     'response_id',
     'response_not_found',
@@ -20,10 +23,25 @@ export const responses = new Hono<AppEnv>()
   .post('/responses', ...jsonBody(CreateResponseRequest, { narrowUnions: true }), async (c) => {
     const body = c.req.valid('json');
     c.set('model', body.model);
-    const result = await createResponse(c.var.services, body, c.req.raw.signal);
+    const result = await createResponse(c.var.services, body, { clientId: c.get('clientId'), signal: c.req.raw.signal });
     if (result.stream) return new Response(result.body, { headers: SSE_HEADERS });
     return c.json(result.body);
   })
-  .on(['GET', 'DELETE'], '/responses/:response_id', (c) => {
-    throw notStored(c.req.param('response_id'));
+  .get('/responses/:response_id', async (c) => {
+    const id = c.req.param('response_id');
+    if (c.req.query('stream') === 'true') {
+      throw new ApiError(400, 'Streaming a stored response again is not supported; retrieve it without `stream`.', 'invalid_request_error', 'stream', 'unsupported_parameter');
+    }
+    const store = c.var.services.responsesStore;
+    const record = await store?.get(scopeOf(c.get('clientId')), id);
+    if (!record) throw notFound(id, store);
+    return c.json(record.response);
+  })
+  .delete('/responses/:response_id', async (c) => {
+    const id = c.req.param('response_id');
+    const store = c.var.services.responsesStore;
+    const clientId = scopeOf(c.get('clientId'));
+    if (!store || !(await store.get(clientId, id))) throw notFound(id, store);
+    await store.delete(clientId, id);
+    return c.json({ id, object: 'response', deleted: true });
   });

@@ -2,6 +2,7 @@ import { parseConfig, type Config } from '../config';
 import type { Env } from '../env';
 import { Catalog } from './catalog';
 import { ImageStore } from './image-store';
+import { createResponsesStore, type ResponsesStore } from './responses/store';
 import { createRag, type RagSetup } from './rag';
 import { createUpstream, transportKind, type TransportKind, type Upstream } from './upstream';
 
@@ -15,6 +16,8 @@ export interface Services {
   images?: ImageStore;
   /** The RAG stores (VECTORIZE + RAG_DB, or in-memory on the emulator), or which bindings are missing. */
   rag: RagSetup;
+  /** Stored responses (RESPONSES_STORE, or in-memory on the emulator); undefined = nothing is stored. */
+  responsesStore?: ResponsesStore;
 }
 
 const byEnv = new WeakMap<object, Services>();
@@ -26,6 +29,7 @@ export function getServices(env: Env): Services {
     const transport = transportKind(env);
     const upstream = createUpstream(env, config.gateway);
     services = { config, transport, upstream, catalog: new Catalog(upstream, config.catalogTtlMs, config.aliases, transport), rag: createRag(env, transport) };
+    services.responsesStore = createResponsesStore(env.RESPONSES_STORE, transport === 'emulator', config.responsesStoreTtlSeconds);
     if (env.IMAGES_BUCKET) services.images = new ImageStore(env.IMAGES_BUCKET, config.imageUrlTtlMs);
     byEnv.set(env, services);
   }

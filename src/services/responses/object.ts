@@ -67,9 +67,10 @@ export interface ResponseObject {
   /** SDK convenience field (the spec lists it); only in the non-stream answer, where it costs no extra event. */
   output_text?: string;
   parallel_tool_calls: boolean;
-  previous_response_id: null;
+  previous_response_id: string | null;
   reasoning: { effort: string | null; summary: string | null };
-  store: false;
+  /** true only when the response is kept (RESPONSES_STORE bound, or the emulator) and the request did not say `store: false`. */
+  store: boolean;
   temperature: number | null;
   text: { format: unknown; verbosity?: string };
   tool_choice: unknown;
@@ -82,10 +83,11 @@ export interface ResponseObject {
 }
 
 const hex = () => crypto.randomUUID().replaceAll('-', '');
-export const newId = (prefix: 'resp' | 'msg' | 'rs' | 'fc') => `${prefix}_${hex()}`;
+export const newId = (prefix: 'resp') => `${prefix}_${hex()}`;
+
 
 /** The response before any output: what response.created carries, and the base of every later state. */
-export function responseShell(req: CreateResponseRequest, id = newId('resp'), createdAt = Math.floor(Date.now() / 1000)): ResponseObject {
+export function responseShell(req: CreateResponseRequest, stored = false, id = newId('resp'), createdAt = Math.floor(Date.now() / 1000)): ResponseObject {
   return {
     id,
     object: 'response',
@@ -101,10 +103,9 @@ export function responseShell(req: CreateResponseRequest, id = newId('resp'), cr
     model: req.model,
     output: [],
     parallel_tool_calls: req.parallel_tool_calls ?? true,
-    previous_response_id: null,
+    previous_response_id: req.previous_response_id ?? null,
     reasoning: { effort: req.reasoning?.effort ?? null, summary: req.reasoning?.summary ?? null },
-    // Nothing is kept, whatever the request asked.
-    store: false,
+    store: stored,
     temperature: req.temperature ?? null,
     text: { format: req.text?.format ?? { type: 'text' }, ...(req.text?.verbosity && { verbosity: req.text.verbosity }) },
     tool_choice: req.tool_choice ?? 'auto',

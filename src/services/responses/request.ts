@@ -20,13 +20,16 @@ export interface ChatTranslation {
 
 const unsupported = (message: string, param: string) => invalidRequest(message, param, 'unsupported_parameter');
 
-const NO_STATE =
-  'This proxy does not store responses or conversations: send the whole conversation in `input` (earlier output items, messages, function_call and reasoning items, can be passed back as input items).';
+/** Why stored state is unavailable, and what to do instead. */
+export const NO_STORE =
+  'This proxy stores responses only when the RESPONSES_STORE KV namespace is bound (README, "Responses API"): bind it, or send the whole conversation in `input` with `store: false` (earlier output items, messages, function_call and reasoning items, can be passed back as they are; with the Vercel AI SDK, providerOptions: { openai: { store: false } }).';
 
 /** Request-level features with no counterpart here. */
 function rejectUnsupported(req: CreateResponseRequest): void {
-  if (req.previous_response_id != null) throw unsupported(`previous_response_id is not supported. ${NO_STATE}`, 'previous_response_id');
-  if (req.conversation != null) throw unsupported(`conversation is not supported. ${NO_STATE}`, 'conversation');
+  // previous_response_id is resolved (or refused) by history.ts before this.
+  if (req.conversation != null) {
+    throw unsupported('conversation is not supported (the Conversations API is not offered): use previous_response_id, or send the whole conversation in `input`.', 'conversation');
+  }
   if (req.background === true) throw unsupported('Background responses are not supported by this proxy; send the request without `background`.', 'background');
   if (req.prompt != null) throw unsupported('Stored prompt templates are not available on this proxy; send `instructions` and `input` instead.', 'prompt');
   if (req.top_logprobs) throw unsupported('top_logprobs is not supported (Workers AI does not return token probabilities).', 'top_logprobs');
@@ -89,9 +92,9 @@ function messageOf(item: Extract<InputItem, { role: string }>, param: string): C
 }
 
 /** Input items as chat messages; consecutive function calls join the assistant message before them. */
-function messagesOf(input: InputItem[], messages: ChatMessage[], origins: string[]): void {
+function messagesOf(input: InputItem[], messages: ChatMessage[], origins: string[], paramOf: (i: number) => string): void {
   input.forEach((item, i) => {
-    const param = `input[${i}]`;
+    const param = paramOf(i);
     switch (item.type) {
       case undefined:
       case 'message':
@@ -115,12 +118,10 @@ function messagesOf(input: InputItem[], messages: ChatMessage[], origins: string
       case 'reasoning':
         return; // Not sent back to the model, as in chat completions.
       case 'item_reference':
-        // A reasoning reference would be dropped anyway; anything else is content the proxy never kept.
+        // Left here only without a store (history.ts resolves them otherwise). A reasoning
+        // reference would be dropped anyway; anything else is content that was never kept.
         if (item.id.startsWith('rs_')) return;
-        throw unsupported(
-          `Item references cannot be resolved: this proxy stores nothing, so \`${item.id}\` is unknown. Send the item itself. (With the Vercel AI SDK, set providerOptions: { openai: { store: false } }.)`,
-          param,
-        );
+        throw unsupported(`Item reference \`${item.id}\` cannot be resolved: nothing is stored. ${NO_STORE}`, param);
       default:
         throw unsupported(`Input items of type "${item.type}" belong to built-in tools, which this proxy does not offer.`, `${param}.type`);
     }
@@ -172,7 +173,8 @@ function responseFormatOf(req: CreateResponseRequest): ChatCompletionRequest['re
 const effortOf = (effort: string | null | undefined): ChatCompletionRequest['reasoning_effort'] =>
   effort === 'xhigh' || effort === 'max' ? 'high' : (effort as ChatCompletionRequest['reasoning_effort']);
 
-export function toChatRequest(req: CreateResponseRequest): ChatTranslation {
+/** `history`: the stored conversation previous_response_id continues, before `input`. */
+export function toChatRequest(req: CreateResponseRequest, history: readonly InputItem[] = []): ChatTranslation {
   rejectUnsupported(req);
   const messages: ChatMessage[] = [];
   const origins: string[] = [];
@@ -180,10 +182,11 @@ export function toChatRequest(req: CreateResponseRequest): ChatTranslation {
     messages.push({ role: 'system', content: req.instructions });
     origins.push('instructions');
   }
+  messagesOf(history as InputItem[], messages, origins, () => 'previous_response_id');
   if (typeof req.input === 'string') {
     messages.push({ role: 'user', content: req.input });
     origins.push('input');
-  } else messagesOf(req.input, messages, origins);
+  } else messagesOf(req.input, messages, origins, (i) => `input[${i}]`);
   if (!messages.length) throw invalidRequest('The input holds no message for the model (only reasoning items).', 'input', 'invalid_value');
 
   return {

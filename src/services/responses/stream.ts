@@ -12,9 +12,9 @@
 import type { ChunkWriter, ErrorBody, FinishReason } from '../chat/stream';
 import type { ToolCallDelta } from '../chat/tools';
 import type { Usage } from '../usage';
+import { itemIdOf } from './store';
 import {
   finishedResponse,
-  newId,
   responseUsage,
   type FunctionCallOutput,
   type MessageOutput,
@@ -46,7 +46,18 @@ const failureCode = (code: string) => (code === 'rate_limit_exceeded' || code ==
 
 const outputText = (text: string): OutputTextPart => ({ type: 'output_text', text, annotations: [], logprobs: [] });
 
-export function responsesWriter(shell: ResponseObject): ChunkWriter {
+export interface ResponsesWriter extends ChunkWriter {
+  /** With `deferCompleted`: the finished response, once usage() has built it. */
+  completed(): ResponseObject | undefined;
+  /** With `deferCompleted`: the closing response.completed / response.incomplete event, `store` as it turned out. */
+  completedEvent(stored: boolean): Uint8Array;
+}
+
+/**
+ * `deferCompleted`: usage() keeps the finished response instead of sending it, so the caller can
+ * store it and then send the closing event (completedEvent) saying whether it was stored.
+ */
+export function responsesWriter(shell: ResponseObject, deferCompleted = false): ResponsesWriter {
   let seq = 0;
   const output: OutputItem[] = [];
   let open: OpenText | undefined;
@@ -55,12 +66,15 @@ export function responsesWriter(shell: ResponseObject): ChunkWriter {
   let finish: FinishReason = 'stop';
   let reasoningChars = 0;
   let sawMessage = false;
+  let completed: ResponseObject | undefined;
+  const closing = (response: ResponseObject) =>
+    encoder.encode(event(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response }));
 
   const event = (type: string, body: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...body, sequence_number: seq++ })}\n\n`;
   const deltaHead = (type: string, ids: string) => `event: ${type}\ndata: {"type":"${type}",${ids},"delta":`;
 
   function openReasoning(): string {
-    const item: ReasoningOutput = { id: newId('rs'), type: 'reasoning', summary: [] };
+    const item: ReasoningOutput = { id: itemIdOf('rs', shell.id, output.length), type: 'reasoning', summary: [] };
     const index = output.push(item) - 1;
     const ids = `"item_id":"${item.id}","output_index":${index},"summary_index":0`;
     open = { item, index, text: '', head: deltaHead('response.reasoning_summary_text.delta', ids) };
@@ -72,7 +86,7 @@ export function responsesWriter(shell: ResponseObject): ChunkWriter {
 
   function openMessage(): string {
     sawMessage = true;
-    const item: MessageOutput = { id: newId('msg'), type: 'message', status: 'in_progress', content: [], role: 'assistant' };
+    const item: MessageOutput = { id: itemIdOf('msg', shell.id, output.length), type: 'message', status: 'in_progress', content: [], role: 'assistant' };
     const index = output.push(item) - 1;
     const ids = `"item_id":"${item.id}","output_index":${index},"content_index":0`;
     open = { item, index, text: '', head: deltaHead('response.output_text.delta', ids) };
@@ -120,7 +134,7 @@ export function responsesWriter(shell: ResponseObject): ChunkWriter {
     let call = calls.get(delta.index);
     if (delta.id && !call) {
       out = closeText();
-      const item: FunctionCallOutput = { id: newId('fc'), type: 'function_call', status: 'in_progress', arguments: '', call_id: delta.id, name: delta.function.name ?? '' };
+      const item: FunctionCallOutput = { id: itemIdOf('fc', shell.id, output.length), type: 'function_call', status: 'in_progress', arguments: '', call_id: delta.id, name: delta.function.name ?? '' };
       const index = output.push(item) - 1;
       call = { item, index, head: deltaHead('response.function_call_arguments.delta', `"item_id":"${item.id}","output_index":${index}`) };
       calls.set(delta.index, call);
@@ -158,8 +172,12 @@ export function responsesWriter(shell: ResponseObject): ChunkWriter {
     },
     usage(usage: Usage) {
       const response = finishedResponse(shell, output, finish, responseUsage(usage, reasoningChars));
-      return encoder.encode(event(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response }));
+      if (!deferCompleted) return closing(response);
+      completed = response;
+      return new Uint8Array(0);
     },
+    completed: () => completed,
+    completedEvent: (stored) => closing({ ...completed!, store: stored }),
     error({ error }: ErrorBody) {
       // What was generated so far stays in the failed response, marked incomplete.
       if (open) {
