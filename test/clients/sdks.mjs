@@ -4,7 +4,7 @@
 // Vercel AI SDK (its default Responses-API model, the chat model, streaming, embeddings).
 // Run by `npm test` after the workerd suite; prints "N passed, M failed".
 import { createOpenAI } from '@ai-sdk/openai';
-import { embed, generateText, jsonSchema, streamText, tool } from 'ai';
+import { embed, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import OpenAI, { toFile } from 'openai';
 import { startDevServer } from '../support/dev-server.mjs';
 
@@ -171,6 +171,15 @@ try {
     const first = await generateText({ model: provider(CHAT), prompt: 'Hello' });
     const second = await generateText({ model: provider(CHAT), messages: [{ role: 'user', content: 'Hello' }, ...first.response.messages, { role: 'user', content: 'And again?' }] });
     check(second.text.length > 0, second.text);
+  });
+  await test('a multi-step tool loop with the default model (function_call references + outputs)', async () => {
+    const r = await generateText({
+      model: provider(TOOLS_MODEL),
+      prompt: 'What is the weather in Paris? Use get_weather.',
+      tools: { get_weather: tool({ description: 'Weather', inputSchema: jsonSchema({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }), execute: async () => ({ temp: 21 }) }) },
+      stopWhen: stepCountIs(2),
+    });
+    check(r.steps.length === 2 && r.steps[0].toolCalls.length === 1 && r.steps[0].toolResults.length === 1, JSON.stringify(r.steps.map((s) => [s.finishReason, s.toolCalls.length])));
   });
   await test('embed with an embedding model', async () => {
     const r = await embed({ model: provider.embedding('@cf/baai/bge-base-en-v1.5'), value: 'hello' });
