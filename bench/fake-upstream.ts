@@ -3,6 +3,7 @@
  * Worker. Every output is built once per isolate, in the shapes the real binding returns, so a
  * measured request costs only what the Worker in front of it does.
  */
+import { toBase64 } from '../src/services/base64';
 import { png } from '../src/services/upstream/emulator';
 import { CATALOG } from '../src/services/upstream/emulator/catalog';
 
@@ -36,11 +37,6 @@ const prng = (seed: number) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 /**
  * A fresh stream over prebuilt chunks (copied, as a network read would hand out new buffers);
@@ -89,7 +85,7 @@ function build(p: BenchParams) {
       Array.from({ length: p.embeddingDims }, () => Math.fround((random() - 0.5) / 8)),
     ),
     pngChunks,
-    fluxImage: base64(jpeg),
+    fluxImage: toBase64(jpeg),
   };
 }
 
