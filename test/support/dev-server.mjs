@@ -16,10 +16,24 @@ const freePort = () =>
     server.on('error', reject);
   });
 
-/** @param {string[]} vars extra `--var NAME:value` pairs */
-export async function startDevServer(vars = []) {
+/**
+ * @param {string[]} vars extra `--var NAME:value` pairs
+ * @param {{ config?: string, local?: boolean }} options which wrangler config; `local` adds --local
+ */
+export async function startDevServer(vars = [], { config = 'wrangler.dev.toml', local = false } = {}) {
   const port = await freePort();
-  const args = [join(root, 'scripts', 'wrangler.mjs'), 'dev', '--config', 'wrangler.dev.toml', '--port', String(port), ...vars.flatMap((v) => ['--var', v])];
+  const args = [
+    join(root, 'scripts', 'wrangler.mjs'),
+    'dev',
+    '--config',
+    config,
+    ...(local ? ['--local'] : []),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    ...vars.flatMap((v) => ['--var', v]),
+  ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
