@@ -1,7 +1,7 @@
 /** Reasoning models: the thinking goes to reasoning_content, never into content. */
 import { describe, expect, it } from 'vitest';
 import { expectSchema } from './openapi/validate';
-import { fakeAI, sseStream, tokenStream } from './support/fake-ai';
+import { fakeAI, sseStream, tokenStream, gatedStream } from './support/fake-ai';
 import { bindingEnv, jsonOf, postJson, sseEvents } from './support/http';
 
 const R1 = '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b';
@@ -96,20 +96,8 @@ describe('reasoning: stream', () => {
   });
 
   it('sends reasoning as it arrives, before the answer exists', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const encoder = new TextEncoder();
-    const ai = fakeAI(
-      () =>
-        new ReadableStream<Uint8Array>({
-          async start(c) {
-            c.enqueue(encoder.encode('data: {"response":"Thinking hard"}\n\n'));
-            await gate;
-            c.enqueue(encoder.encode('data: {"response":"</think>Done"}\n\ndata: [DONE]\n\n'));
-            c.close();
-          },
-        }),
-    );
+    const { stream, release } = gatedStream('data: {"response":"Thinking hard"}\n\n', 'data: {"response":"</think>Done"}\n\ndata: [DONE]\n\n');
+    const ai = fakeAI(() => stream);
     const res = await chat(ai, { model: R1, stream: true });
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let seen = '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectSchema } from './openapi/validate';
-import { bindingError, fakeAI, sseStream, tokenStream } from './support/fake-ai';
+import { bindingError, fakeAI, sseStream, tokenStream, gatedStream } from './support/fake-ai';
 import { bindingEnv, expectError, jsonOf, postJson, sseEvents } from './support/http';
 
 const MODEL = '@cf/meta/llama-3.1-8b-instruct';
@@ -235,20 +235,8 @@ describe('POST /v1/chat/completions (stream)', () => {
   });
 
   it('sends each upstream event as soon as it arrives (no buffering)', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const encoder = new TextEncoder();
-    const ai = fakeAI(
-      () =>
-        new ReadableStream<Uint8Array>({
-          async start(c) {
-            c.enqueue(encoder.encode('data: {"response":"first"}\n\n'));
-            await gate;
-            c.enqueue(encoder.encode('data: {"response":"second"}\n\ndata: [DONE]\n\n'));
-            c.close();
-          },
-        }),
-    );
+    const { stream, release } = gatedStream('data: {"response":"first"}\n\n', 'data: {"response":"second"}\n\ndata: [DONE]\n\n');
+    const ai = fakeAI(() => stream);
     const res = await chat(bindingEnv(ai), { stream: true });
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let seen = '';

@@ -9,7 +9,7 @@ import { chatRequestOf, fromCompletion, generateRequestOf } from '../src/service
 import { ollamaNdjson } from '../src/services/ollama-stream';
 import type { CatalogModel } from '../src/services/upstream/types';
 import { TEST_CATALOG, catalogModel } from './support/catalog';
-import { bindingError, fakeAI, sseStream, tokenStream } from './support/fake-ai';
+import { bindingError, fakeAI, sseStream, tokenStream, gatedStream } from './support/fake-ai';
 import { bindingEnv, call, expectError, postJson } from './support/http';
 
 const MODEL = '@cf/meta/llama-3.1-8b-instruct';
@@ -201,19 +201,8 @@ describe('POST /api/chat (stream, the default)', () => {
   });
 
   it('sends each token as soon as it arrives (no buffering)', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const ai = fakeAI(
-      () =>
-        new ReadableStream<Uint8Array>({
-          async start(c) {
-            c.enqueue(encoder.encode('data: {"response":"first"}\n\n'));
-            await gate;
-            c.enqueue(encoder.encode('data: {"response":"second"}\n\ndata: [DONE]\n\n'));
-            c.close();
-          },
-        }),
-    );
+    const { stream, release } = gatedStream('data: {"response":"first"}\n\n', 'data: {"response":"second"}\n\ndata: [DONE]\n\n');
+    const ai = fakeAI(() => stream);
     const res = await chat(bindingEnv(ai), {});
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let seen = '';

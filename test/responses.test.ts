@@ -1,7 +1,7 @@
 /** POST /v1/responses: the Responses API over the chat engine, non-stream and stream. */
 import { describe, expect, it, vi } from 'vitest';
 import { expectSchema } from './openapi/validate';
-import { bindingError, fakeAI, sseStream, tokenStream } from './support/fake-ai';
+import { bindingError, fakeAI, sseStream, tokenStream, gatedStream } from './support/fake-ai';
 import { bindingEnv, call, expectError, jsonOf, postJson } from './support/http';
 import { deltas, responseEvents } from './support/responses-sse';
 
@@ -222,21 +222,8 @@ describe('responses: stream', () => {
   });
 
   it('the first delta reaches the client while the upstream is still generating', async () => {
-    const encoder = new TextEncoder();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let step = 0;
-    const ai = fakeAI(
-      () =>
-        new ReadableStream<Uint8Array>({
-          async pull(c) {
-            if (step++ === 0) return c.enqueue(encoder.encode('data: {"response":"first"}\n\n'));
-            await gate;
-            c.enqueue(encoder.encode('data: {"response":"second"}\n\ndata: [DONE]\n\n'));
-            c.close();
-          },
-        }),
-    );
+    const { stream, release } = gatedStream('data: {"response":"first"}\n\n', 'data: {"response":"second"}\n\ndata: [DONE]\n\n');
+    const ai = fakeAI(() => stream);
     const res = await create(ai, { stream: true });
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let seen = '';

@@ -58,3 +58,21 @@ export function tokenStream(tokens: string[], usage?: object, opts?: { split?: n
 
 /** An error as the binding throws it: a message that starts with the Cloudflare code. */
 export const bindingError = (code: number, message: string) => new Error(`${code}: ${message}`);
+
+/**
+ * An upstream stream that sends `first`, then waits until `release()` before sending `rest` and
+ * closing: proves the proxy forwards an event before the next one exists (no buffering).
+ */
+export function gatedStream(first: string, rest: string) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const stream = new ReadableStream<Uint8Array>({
+    async start(c) {
+      c.enqueue(encoder.encode(first));
+      await gate;
+      c.enqueue(encoder.encode(rest));
+      c.close();
+    },
+  });
+  return { stream, release };
+}
