@@ -1,7 +1,7 @@
 /** Context windows (max_tokens clamping, context_length_exceeded) and n > 1. */
 import { describe, expect, it } from 'vitest';
 import { expectSchema } from './openapi/validate';
-import { bindingError, fakeAI, tokenStream } from './support/fake-ai';
+import { fakeAI, tokenStream, failingStream } from './support/fake-ai';
 import { bindingEnv, expectError, jsonOf, postJson, sseEvents } from './support/http';
 
 const MISTRAL = '@cf/mistral/mistral-7b-instruct-v0.1'; // context_window 2824 in the test catalog
@@ -88,17 +88,7 @@ describe('n > 1', () => {
 
   it('a failure in one of the streams ends the whole stream with an error event', async () => {
     let i = 0;
-    const encoder = new TextEncoder();
-    const ai = fakeAI(() =>
-      i++ === 0
-        ? tokenStream(['fine'])
-        : new ReadableStream<Uint8Array>({
-            pull(c) {
-              c.enqueue(encoder.encode('data: {"response":"partial"}\n\n'));
-              c.error(bindingError(3040, 'Capacity temporarily exceeded'));
-            },
-          }),
-    );
+    const ai = fakeAI(() => (i++ === 0 ? tokenStream(['fine']) : failingStream()));
     const events = await sseEvents(await chat(ai, { n: 2, stream: true }));
     const error = events.find((e) => e.json?.error)!.json;
     expectSchema('ErrorResponse', error);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindingError, fakeAI } from './support/fake-ai';
+import { bindingError, fakeAI, UPSTREAM_ERROR_CASES } from './support/fake-ai';
 import { bindingEnv, call, expectError, postJson } from './support/http';
 
 const MODEL = '@cf/meta/llama-3.1-8b-instruct';
@@ -84,17 +84,7 @@ describe('chat completions: bad input', () => {
 });
 
 describe('chat completions: upstream errors', () => {
-  it.each([
-    [3040, 'Capacity temporarily exceeded', 503, 'upstream_overloaded'],
-    [3036, 'Account limited', 429, 'insufficient_quota'],
-    [5007, 'No such model', 404, 'model_not_found'],
-    [5006, "Error: required properties at '/' are 'prompt'", 400, 'upstream_invalid_input'],
-    [3010, 'Invalid or incomplete input for the model', 400, 'upstream_invalid_input'],
-    [3006, 'Request is too large', 413, 'request_too_large'],
-    [3007, 'Request timeout', 504, 'upstream_timeout'],
-    [10000, 'Authentication error', 502, 'upstream_auth_failed'],
-    [9999, 'Something else', 502, 'upstream_error'],
-  ])('binding error %i maps to HTTP %i', async (code, message, status, errorCode) => {
+  it.each(UPSTREAM_ERROR_CASES)('binding error %i maps to HTTP %i', async (code, message, status, errorCode) => {
     const ai = fakeAI(() => {
       throw bindingError(code, message);
     });

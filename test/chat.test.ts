@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectSchema } from './openapi/validate';
-import { bindingError, fakeAI, sseStream, tokenStream, gatedStream } from './support/fake-ai';
+import { fakeAI, sseStream, tokenStream, gatedStream, failingStream } from './support/fake-ai';
 import { bindingEnv, expectError, jsonOf, postJson, sseEvents } from './support/http';
 
 const MODEL = '@cf/meta/llama-3.1-8b-instruct';
@@ -251,16 +251,7 @@ describe('POST /v1/chat/completions (stream)', () => {
   });
 
   it('turns a mid-stream upstream failure into an error event, then [DONE]', async () => {
-    const encoder = new TextEncoder();
-    const ai = fakeAI(
-      () =>
-        new ReadableStream<Uint8Array>({
-          pull(c) {
-            c.enqueue(encoder.encode('data: {"response":"partial"}\n\n'));
-            c.error(bindingError(3040, 'Capacity temporarily exceeded'));
-          },
-        }),
-    );
+    const ai = fakeAI(() => failingStream());
     const events = await sseEvents(await chat(bindingEnv(ai), { stream: true }));
     const error = events.find((e) => e.json?.error)!.json;
     expectSchema('ErrorResponse', error);

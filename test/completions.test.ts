@@ -1,7 +1,7 @@
 /** POST /v1/completions (legacy text completions). */
 import { describe, expect, it } from 'vitest';
 import { expectSchema } from './openapi/validate';
-import { bindingError, fakeAI, tokenStream } from './support/fake-ai';
+import { bindingError, fakeAI, tokenStream, failingStream } from './support/fake-ai';
 import { bindingEnv, call, expectError, jsonOf, postJson, sseEvents } from './support/http';
 
 const MODEL = '@cf/meta/llama-3.1-8b-instruct';
@@ -130,16 +130,7 @@ describe('POST /v1/completions (stream)', () => {
   });
 
   it('a mid-stream failure is an error event, then [DONE]', async () => {
-    const encoder = new TextEncoder();
-    const ai = fakeAI(
-      () =>
-        new ReadableStream<Uint8Array>({
-          pull(c) {
-            c.enqueue(encoder.encode('data: {"response":"partial"}\n\n'));
-            c.error(bindingError(3040, 'Capacity temporarily exceeded'));
-          },
-        }),
-    );
+    const ai = fakeAI(() => failingStream());
     const events = await sseEvents(await complete(ai, { stream: true }));
     const error = events.find((e) => e.json?.error)!.json;
     expectSchema('ErrorResponse', error);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindingError, fakeAI } from './support/fake-ai';
+import { bindingError, fakeAI, UPSTREAM_ERROR_CASES } from './support/fake-ai';
 import { bindingEnv, call, expectError, jsonOf, postJson } from './support/http';
 import { CATALOG_WITH_MORE } from './support/more-models';
 
@@ -100,11 +100,7 @@ describe('embeddings: bad input', () => {
 });
 
 describe('embeddings: upstream failures', () => {
-  it.each([
-    [5006, 'Type mismatch', 400, 'upstream_invalid_input'],
-    [3040, 'Capacity temporarily exceeded', 503, 'upstream_overloaded'],
-    [3007, 'Request timeout', 504, 'upstream_timeout'],
-  ])('Workers AI error %i (%s) maps to %i %s', async (code, message, status, expected) => {
+  it.each(UPSTREAM_ERROR_CASES)('Workers AI error %i (%s) maps to %i %s', async (code, message, status, expected) => {
     const { env: e } = env(() => {
       throw bindingError(code, message);
     });

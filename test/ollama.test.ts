@@ -9,7 +9,7 @@ import { chatRequestOf, fromCompletion, generateRequestOf } from '../src/service
 import { ollamaNdjson } from '../src/services/ollama-stream';
 import type { CatalogModel } from '../src/services/upstream/types';
 import { TEST_CATALOG, catalogModel } from './support/catalog';
-import { bindingError, fakeAI, sseStream, tokenStream, gatedStream } from './support/fake-ai';
+import { bindingError, fakeAI, sseStream, tokenStream, gatedStream, failingStream } from './support/fake-ai';
 import { bindingEnv, call, expectError, postJson } from './support/http';
 
 const MODEL = '@cf/meta/llama-3.1-8b-instruct';
@@ -242,17 +242,7 @@ describe('POST /api/chat (stream, the default)', () => {
   });
 
   it('turns a mid-stream upstream failure into an {"error"} line that ends the stream', async () => {
-    let sent = false;
-    const ai = fakeAI(
-      () =>
-        new ReadableStream<Uint8Array>({
-          pull(c) {
-            if (sent) return c.error(bindingError(3040, 'Capacity temporarily exceeded'));
-            sent = true;
-            c.enqueue(encoder.encode('data: {"response":"partial"}\n\n'));
-          },
-        }),
-    );
+    const ai = fakeAI(() => failingStream());
     const env = bindingEnv(ai);
     const lines = await ndjson(await chat(env, {}));
     expect(lines[0]!.message.content).toBe('partial');

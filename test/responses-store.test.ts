@@ -6,7 +6,7 @@
 import { env as poolEnv } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../src/env';
-import { bindingError, fakeAI, tokenStream } from './support/fake-ai';
+import { fakeAI, tokenStream, failingStream } from './support/fake-ai';
 import { bindingEnv, call, expectError, jsonOf, KEY, postJson } from './support/http';
 import { responseEvents } from './support/responses-sse';
 
@@ -253,16 +253,7 @@ describe('responses store: bad input', () => {
     const before = await count();
     const res = await create(e, { input: 'Hi' });
     expect(res.status).toBeGreaterThanOrEqual(500);
-    let sent = false;
-    const failing = () =>
-      new ReadableStream<Uint8Array>({
-        pull(c) {
-          if (sent) return c.error(bindingError(3040, 'Capacity temporarily exceeded'));
-          sent = true;
-          c.enqueue(new TextEncoder().encode('data: {"response":"Hel"}\n\n'));
-        },
-      });
-    const events = await responseEvents(await create(storeEnv(fakeAI(failing)), { input: 'Hi', stream: true }));
+    const events = await responseEvents(await create(storeEnv(fakeAI(() => failingStream('data: {"response":"Hel"}\n\n'))), { input: 'Hi', stream: true }));
     expect(events.at(-1).type).toBe('response.failed');
     expect(await count()).toBe(before);
   });

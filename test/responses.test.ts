@@ -1,7 +1,7 @@
 /** POST /v1/responses: the Responses API over the chat engine, non-stream and stream. */
 import { describe, expect, it, vi } from 'vitest';
 import { expectSchema } from './openapi/validate';
-import { bindingError, fakeAI, sseStream, tokenStream, gatedStream } from './support/fake-ai';
+import { bindingError, fakeAI, sseStream, tokenStream, gatedStream, failingStream } from './support/fake-ai';
 import { bindingEnv, call, expectError, jsonOf, postJson } from './support/http';
 import { deltas, responseEvents } from './support/responses-sse';
 
@@ -310,18 +310,7 @@ describe('responses: stream', () => {
   });
 
   it('an upstream failure mid-stream ends with an error event and response.failed', async () => {
-    const encoder = new TextEncoder();
-    let sent = false;
-    const ai = fakeAI(
-      () =>
-        new ReadableStream<Uint8Array>({
-          pull(c) {
-            if (sent) return c.error(bindingError(3040, 'Capacity temporarily exceeded'));
-            sent = true;
-            c.enqueue(encoder.encode('data: {"response":"partial"}\n\n'));
-          },
-        }),
-    );
+    const ai = fakeAI(() => failingStream());
     const events = await responseEvents(await create(ai, { stream: true }));
     expect(deltas(events, 'response.output_text.delta')).toBe('partial');
     const [error, failed] = events.slice(-2);

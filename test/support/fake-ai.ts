@@ -76,3 +76,31 @@ export function gatedStream(first: string, rest: string) {
   });
   return { stream, release };
 }
+
+/** Cloudflare error codes the binding throws, and the OpenAI status and code each must become. */
+export const UPSTREAM_ERROR_CASES: [code: number, message: string, status: number, errorCode: string][] = [
+  [3040, 'Capacity temporarily exceeded', 503, 'upstream_overloaded'],
+  [3036, 'Account limited', 429, 'insufficient_quota'],
+  [5007, 'No such model', 404, 'model_not_found'],
+  [5006, "Error: required properties at '/' are 'prompt'", 400, 'upstream_invalid_input'],
+  [3010, 'Invalid or incomplete input for the model', 400, 'upstream_invalid_input'],
+  [3006, 'Request is too large', 413, 'request_too_large'],
+  [3007, 'Request timeout', 504, 'upstream_timeout'],
+  [10000, 'Authentication error', 502, 'upstream_auth_failed'],
+  [9999, 'Something else', 502, 'upstream_error'],
+];
+
+/**
+ * An upstream stream that delivers one event, then fails on the next read with a Cloudflare
+ * capacity error (3040): a failure in the middle of a generation.
+ */
+export function failingStream(first = 'data: {"response":"partial"}\n\n'): ReadableStream<Uint8Array> {
+  let sent = false;
+  return new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (sent) return c.error(bindingError(3040, 'Capacity temporarily exceeded'));
+      sent = true;
+      c.enqueue(encoder.encode(first));
+    },
+  });
+}

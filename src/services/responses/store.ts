@@ -80,7 +80,7 @@ export class ResponsesStore {
 }
 
 /** The emulator's stand-in for KV: a bounded map with expiry, in this isolate only. */
-export class MemoryKv implements KvLike {
+class MemoryKv implements KvLike {
   private readonly entries = new Map<string, { value: string; expires: number }>();
   constructor(private readonly maxEntries = 1000) {}
 
