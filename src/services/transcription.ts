@@ -11,6 +11,7 @@ import {
   wavDuration,
   type AudioFormat,
 } from './audio-files';
+import { charge, costFor, type Cost } from './billing';
 import type { ResolvedModel } from './catalog';
 import type { Services } from './index';
 import { segmentsFromVtt, segmentsFromWords, toSrt, toVtt, type TimedSegment, type TimedWord } from './subtitles';
@@ -54,6 +55,8 @@ interface Transcript {
   words: TimedWord[];
   /** The model's own WebVTT, passed through for response_format=vtt. */
   vtt?: string;
+  /** What recognising it cost. */
+  cost?: Cost;
 }
 
 type J = Record<string, any>;
@@ -252,12 +255,13 @@ interface RenderOptions {
   language: string;
   granularities: readonly ('word' | 'segment')[];
   temperature: number;
+  cost: Cost;
 }
 
 function render(t: Transcript, format: TextFormat, o: RenderOptions): AudioTextResult {
   // Silence still has a (empty) transcript; a text without timings becomes one segment.
   const segments = t.segments.length || !t.text ? t.segments : [{ start: 0, end: o.duration, text: t.text }];
-  const usage = { type: 'duration', seconds: Math.ceil(o.duration) };
+  const usage = { type: 'duration', seconds: Math.ceil(o.duration), ...o.cost };
   switch (format) {
     case 'text':
       return { kind: 'text', body: `${t.text}\n` };
@@ -288,6 +292,9 @@ async function runAsr(services: Services, asr: AsrModel, upload: Upload, o: Para
   const out = await upstreamCall(asr.model.id, () => services.upstream.run(asr.model.id, inputs, { signal }));
   const t = readTranscript(asr, out);
   t.duration ??= upload.duration ?? lastTime(t);
+  // Workers AI bills the audio heard, per minute.
+  t.cost = costFor(asr.model.entry, { audioSeconds: t.duration });
+  charge(services, asr.model.id, t.cost);
   return t;
 }
 
@@ -366,6 +373,7 @@ export async function createTranscription(services: Services, form: Transcriptio
     language,
     granularities: form.timestamp_granularities?.length ? form.timestamp_granularities : ['segment'],
     temperature: form.temperature ?? 0,
+    cost: t.cost ?? { cost: null, neurons: null },
   });
 }
 
@@ -386,5 +394,6 @@ export async function createTranslation(services: Services, form: TranslationFor
     language: 'english',
     granularities: ['segment'],
     temperature: form.temperature ?? 0,
+    cost: t.cost ?? { cost: null, neurons: null },
   });
 }

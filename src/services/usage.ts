@@ -8,6 +8,11 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Prompt tokens served from Workers AI's prefix cache, when it reports them. */
+  prompt_tokens_details?: { cached_tokens: number };
+  /** USD (OpenRouter's field) and neurons, from the catalog price; null = the model has no published price. */
+  cost?: number | null;
+  neurons?: number | null;
 }
 
 export const usageOf = (prompt: number, completion: number): Usage => ({
@@ -23,5 +28,7 @@ export function upstreamUsage(raw: unknown): Usage | undefined {
   const prompt = u.prompt_tokens ?? u.input_tokens;
   const completion = u.completion_tokens ?? u.output_tokens;
   if (typeof prompt !== 'number' || typeof completion !== 'number') return undefined;
-  return usageOf(prompt, completion);
+  const details = (u.prompt_tokens_details ?? u.input_tokens_details) as { cached_tokens?: unknown } | undefined;
+  const cached = details?.cached_tokens;
+  return typeof cached === 'number' && cached > 0 ? { ...usageOf(prompt, completion), prompt_tokens_details: { cached_tokens: cached } } : usageOf(prompt, completion);
 }

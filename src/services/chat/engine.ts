@@ -5,6 +5,7 @@
  */
 import { invalidRequest } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
+import { charge, pricedUsage, sumCosts } from '../billing';
 import type { ResolvedModel } from '../catalog';
 import type { Services } from '../index';
 import { pipeWithErrorEvent, sseData } from '../sse';
@@ -159,19 +160,33 @@ async function runUpstream(services: Services, { plan, copy }: Run, stream: bool
 }
 
 /** Prompt tokens of a set of runs: counted once per plan (n copies share one prompt). */
-function promptTotal(runs: readonly Run[], usages: readonly Usage[]): number {
+function promptTotal(runs: readonly Run[], usages: readonly Usage[], of: (u: Usage) => number = (u) => u.prompt_tokens): number {
   const seen = new Set<ChatPlan>();
   let total = 0;
   runs.forEach((r, i) => {
     if (seen.has(r.plan)) return;
     seen.add(r.plan);
-    total += usages[i]!.prompt_tokens;
+    total += of(usages[i]!);
   });
   return total;
 }
 
+/** Usage of a set of runs, the prompt counted once per plan as OpenAI does; the cost is every run's (each is billed). */
 export function totalUsage(runs: readonly Run[], usages: readonly Usage[]): Usage {
-  return usageOf(promptTotal(runs, usages), usages.reduce((sum, u) => sum + u.completion_tokens, 0));
+  const priced = usages.map((u, i) => (u.cost === undefined ? pricedUsage(runs[i]!.plan.model.entry, u) : u));
+  const cached = promptTotal(runs, usages, (u) => u.prompt_tokens_details?.cached_tokens ?? 0);
+  return {
+    ...usageOf(promptTotal(runs, usages), usages.reduce((sum, u) => sum + u.completion_tokens, 0)),
+    ...(cached > 0 && { prompt_tokens_details: { cached_tokens: cached } }),
+    ...sumCosts(priced),
+  };
+}
+
+/** A run's usage with its cost, reported to the request's meter. */
+function billed(services: Services, plan: ChatPlan, usage: Usage): Usage {
+  const priced = pricedUsage(plan.model.entry, usage);
+  charge(services, plan.model.id, priced);
+  return priced;
 }
 
 /** Runs every choice without streaming and reads the answers. */
@@ -191,7 +206,7 @@ export async function completeRuns(services: Services, runs: readonly Run[], sig
     if (at !== -1) content = content.slice(0, at);
     const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
     const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
-    const usage = c.usage ?? usageOf(plan.promptTokens, Math.ceil((content.length + reasoning.length + argsChars) / 4));
+    const usage = billed(services, plan, c.usage ?? usageOf(plan.promptTokens, Math.ceil((content.length + reasoning.length + argsChars) / 4)));
     return { content, reasoning, toolCalls, usage, finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
   });
 }
@@ -226,6 +241,7 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
         includeUsage: out.includeUsage,
         promptTokens: () => plan.promptTokens,
         tail: single,
+        price: (u) => billed(services, plan, u),
         onUsage: (u) => {
           usages[i] = u;
         },

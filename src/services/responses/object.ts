@@ -46,6 +46,9 @@ export interface ResponseUsage {
   output_tokens: number;
   output_tokens_details: { reasoning_tokens: number };
   total_tokens: number;
+  /** USD and neurons from the catalog price (null: no published price); extra fields, as OpenRouter adds them. */
+  cost?: number | null;
+  neurons?: number | null;
 }
 
 export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
@@ -123,10 +126,11 @@ export function responseShell(req: CreateResponseRequest, stored = false, id = n
 export function responseUsage(usage: Usage, reasoningChars: number): ResponseUsage {
   return {
     input_tokens: usage.prompt_tokens,
-    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    input_tokens_details: { cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0, cache_write_tokens: 0 },
     output_tokens: usage.completion_tokens,
     output_tokens_details: { reasoning_tokens: Math.min(usage.completion_tokens, Math.ceil(reasoningChars / 4)) },
     total_tokens: usage.total_tokens,
+    ...(usage.cost !== undefined && { cost: usage.cost, neurons: usage.neurons ?? null }),
   };
 }
 
