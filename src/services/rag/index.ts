@@ -6,7 +6,7 @@
 import type { Config } from '../../config';
 import type { Env } from '../../env';
 import { ApiError } from '../../errors';
-import { embeddingModelInfo } from '../embedding-models';
+import { embeddingModelInfo } from '../models/embeddings';
 import type { Services } from '../index';
 import type { TransportKind } from '../upstream';
 import { D1ChunkStore } from './d1';
