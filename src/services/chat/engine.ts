@@ -17,7 +17,7 @@ import { mergeStreams } from './merge';
 import { buildConversation, checkMessages } from './messages';
 import { isEmptyAnswer, readCompletion } from './output';
 import { chatProfile, type ChatProfile } from './profile';
-import { reasoningInputs, splitThink } from './reasoning';
+import { reasoningInputs, splitThink, thinkingOf } from './reasoning';
 import { completionStream, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
 import { toolInputs, type ToolCall } from './tools';
 
@@ -119,12 +119,13 @@ export async function planChat(
     ...conversation,
     ...tools,
     ...json,
-    ...reasoningInputs(req.reasoning_effort, profile.api, profile.reasoning),
+    ...reasoningInputs(thinkingOf(req), profile.api, profile.reasoning),
     [profile.api === 'responses' ? 'max_output_tokens' : 'max_tokens']: maxTokens,
   };
   for (const key of SAMPLING_BY_API[profile.api]) {
     const value = req[key as (typeof SAMPLING)[number]];
-    if (value != null) inputs[key] = value;
+    // top_k 0 is how clients (Jan) say "disabled": not set.
+    if (value != null && !(key === 'top_k' && value === 0)) inputs[key] = value;
   }
 
   return {
