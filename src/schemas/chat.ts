@@ -105,6 +105,8 @@ export const ChatCompletionRequest = z.looseObject({
   top_logprobs: optionalNullable(z.int().check(z.gte(0), z.lte(20))),
   logit_bias: optionalNullable(z.record(z.string(), z.number())),
   user: z.optional(z.string()),
+  /** Routes requests that share a prompt prefix to one cache: Workers AI's `x-session-affinity`. */
+  prompt_cache_key: optionalNullable(z.string().check(z.maxLength(256))),
   metadata: optionalNullable(z.record(z.string(), z.string())),
   store: optionalNullable(z.boolean()),
 });
