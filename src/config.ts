@@ -1,6 +1,6 @@
 import type { Env } from './env';
 import { ApiError } from './errors';
-import { DEFAULT_STORE_TTL_SECONDS, MIN_STORE_TTL_SECONDS } from './services/responses/store';
+import { DEFAULT_STORE_TTL_SECONDS, MIN_STORE_TTL_SECONDS } from './limits';
 
 /** Defaults for MODEL_ALIASES: OpenAI names clients ship with, mapped to comparable Workers AI models. */
 export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, string>> = {

@@ -1,6 +1,6 @@
 import { ApiError, invalidRequest } from '../../errors';
 import type { ImageEditRequest, ImageGenerationRequest } from '../../schemas/images';
-import type { Protocol } from '../models/catalog';
+import type { Protocol } from '../models/protocols';
 import { OUTPUT_FORMAT, readImageOutput, sniffImage, type ImageData } from './data';
 import { DEFAULT_IMG2IMG_MODEL, DEFAULT_INPAINTING_MODEL, imageProfile, whyNot, type ImageProfile } from '../models/images';
 import type { Services } from '../index';

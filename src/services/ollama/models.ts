@@ -1,5 +1,6 @@
 import { ApiError, modelNotFound } from '../../errors';
-import { numericProperty, protocolsOf, type Protocol } from '../models/catalog';
+import { numericProperty } from '../models/catalog';
+import { protocolsOf, type Protocol } from '../models/protocols';
 import type { Services } from '../index';
 import type { CatalogModel } from '../upstream';
 
