@@ -1,5 +1,5 @@
 import type { Env } from './env';
-import { ApiError } from './errors';
+import { proxyMisconfigured as misconfigured } from './errors';
 import { DEFAULT_STORE_TTL_SECONDS, MIN_STORE_TTL_SECONDS } from './limits';
 
 /** Defaults for MODEL_ALIASES: OpenAI names clients ship with, mapped to comparable Workers AI models. */
@@ -67,10 +67,6 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw misconfigured(`${name} must be a positive integer.`);
   return n;
-}
-
-function misconfigured(message: string) {
-  return new ApiError(500, `Proxy misconfigured: ${message}`, 'server_error', null, 'proxy_misconfigured');
 }
 
 function parseAliases(raw: string | undefined): Record<string, string> {

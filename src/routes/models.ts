@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { zValidator } from '@hono/zod-validator';
-import { ApiError, modelNotFound } from '../errors';
+import { invalidValue, modelNotFound } from '../errors';
 import { PROTOCOLS } from '../services/models/protocols';
 import type { AppEnv } from '../types';
 
@@ -12,7 +12,7 @@ export const models = new Hono<AppEnv>()
     '/models',
     zValidator('query', ListQuery, (result) => {
       if (!result.success) {
-        throw new ApiError(400, `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`, 'invalid_request_error', 'protocol', 'invalid_value');
+        throw invalidValue('protocol', `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`);
       }
     }),
     async (c) => {

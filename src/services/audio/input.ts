@@ -1,5 +1,5 @@
 /** The audio upload and the speech model it goes to: checks, per-family options, the model's input. */
-import { ApiError, invalidRequest } from '../../errors';
+import { ApiError, invalidRequest, invalidValue, requestTooLarge, unsupportedParameter } from '../../errors';
 import type { Json as J } from '../../lib/json';
 import type { ResolvedModel } from '../models/catalog';
 import {
@@ -37,13 +37,11 @@ export interface Upload {
   duration?: number;
 }
 
-const unsupported = (param: string, message: string) => invalidRequest(message, param, 'unsupported_parameter');
-
 /** Checks the upload (size, non-empty, an audio container) before any upstream call. */
 export async function readUpload(file: File): Promise<Upload> {
-  if (file.size === 0) throw invalidRequest('The audio file is empty.', 'file', 'invalid_value');
+  if (file.size === 0) throw invalidValue('file', 'The audio file is empty.');
   if (file.size > MAX_AUDIO_BYTES) {
-    throw new ApiError(413, `The audio file is ${file.size} bytes; the limit is ${MAX_AUDIO_BYTES} bytes (25 MiB).`, 'invalid_request_error', 'file', 'request_too_large');
+    throw requestTooLarge('file', `The audio file is ${file.size} bytes; the limit is ${MAX_AUDIO_BYTES} bytes (25 MiB).`);
   }
   const head = await file.slice(0, 4096).bytes();
   const tag = id3Length(head);
@@ -86,22 +84,16 @@ export const isEnglish = (language: string | undefined) => !!language && /^(en|e
 export function checkOptions(asr: AsrModel, upload: Upload, o: { prompt?: string; temperature?: number; language?: string }): void {
   const name = asr.model.requested;
   if (asr.family === 'whisper' && upload.file.size > MAX_NUMBER_ARRAY_AUDIO_BYTES) {
-    throw new ApiError(
-      413,
-      `${name} takes audio as an array of numbers, so it is limited to ${MAX_NUMBER_ARRAY_AUDIO_BYTES} bytes (8 MiB) here; this file is ${upload.file.size} bytes. @cf/openai/whisper-large-v3-turbo (whisper-1) and @cf/deepgram/nova-3 take up to 25 MiB.`,
-      'invalid_request_error',
-      'file',
-      'request_too_large',
-    );
+    throw requestTooLarge('file', `${name} takes audio as an array of numbers, so it is limited to ${MAX_NUMBER_ARRAY_AUDIO_BYTES} bytes (8 MiB) here; this file is ${upload.file.size} bytes. @cf/openai/whisper-large-v3-turbo (whisper-1) and @cf/deepgram/nova-3 take up to 25 MiB.`);
   }
   if (o.prompt && asr.family !== 'whisper-turbo') {
-    throw unsupported('prompt', `\`prompt\` is not supported by ${name}; @cf/openai/whisper-large-v3-turbo (whisper-1) takes one.`);
+    throw unsupportedParameter('prompt', `\`prompt\` is not supported by ${name}; @cf/openai/whisper-large-v3-turbo (whisper-1) takes one.`);
   }
   if (o.temperature) {
-    throw unsupported('temperature', `\`temperature\` is not supported by ${name}: Workers AI speech models choose their own decoding temperature. Send 0 or leave it out.`);
+    throw unsupportedParameter('temperature', `\`temperature\` is not supported by ${name}: Workers AI speech models choose their own decoding temperature. Send 0 or leave it out.`);
   }
   if (asr.englishOnly && o.language && !isEnglish(o.language)) {
-    throw invalidRequest(`${name} transcribes English only; use @cf/openai/whisper-large-v3-turbo for \`${o.language}\`.`, 'language', 'invalid_value');
+    throw invalidValue('language', `${name} transcribes English only; use @cf/openai/whisper-large-v3-turbo for \`${o.language}\`.`);
   }
 }
 

@@ -1,5 +1,5 @@
 /** What a speech model said, read into one shape and rendered in the response_format asked for. */
-import { ApiError } from '../../errors';
+import { unexpectedOutput } from '../../errors';
 import { isObj, num, str, type Json as J } from '../../lib/json';
 import { segmentsFromVtt, segmentsFromWords, toSrt, toVtt, type TimedSegment, type TimedWord } from '../../lib/subtitles';
 import type { Services } from '../index';
@@ -19,9 +19,6 @@ export interface Transcript {
   /** The model's own WebVTT, passed through for response_format=vtt. */
   vtt?: string;
 }
-
-export const unexpectedOutput = (model: string) =>
-  new ApiError(502, `Workers AI returned an output of an unexpected shape for ${model}.`, 'server_error', null, 'upstream_error');
 
 function timedWords(list: unknown): TimedWord[] {
   if (!Array.isArray(list)) return [];

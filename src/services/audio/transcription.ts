@@ -1,4 +1,4 @@
-import { invalidRequest } from '../../errors';
+import { unsupportedParameter } from '../../errors';
 import { UNSUPPORTED_TRANSCRIPTION_FIELDS, type TranscriptionForm, type TranslationForm } from '../../schemas/audio';
 import type { Services } from '../index';
 import { asrModel, checkOptions, readUpload } from './input';
@@ -7,15 +7,13 @@ import { toEnglish } from './translation';
 
 export type { AudioTextResult } from './transcript';
 
-const unsupported = (param: string, message: string) => invalidRequest(message, param, 'unsupported_parameter');
-
 export async function createTranscription(services: Services, form: TranscriptionForm, file: File, signal?: AbortSignal): Promise<AudioTextResult> {
   for (const field of UNSUPPORTED_TRANSCRIPTION_FIELDS) {
-    if (form[field] !== undefined) throw unsupported(field, `\`${field}\` is not supported by this proxy (it belongs to OpenAI's gpt-4o transcription models).`);
+    if (form[field] !== undefined) throw unsupportedParameter(field, `\`${field}\` is not supported by this proxy (it belongs to OpenAI's gpt-4o transcription models).`);
   }
-  if (form.stream === 'true') throw unsupported('stream', 'Streaming transcriptions are not supported; send stream=false or leave it out.');
+  if (form.stream === 'true') throw unsupportedParameter('stream', 'Streaming transcriptions are not supported; send stream=false or leave it out.');
   const format = form.response_format ?? 'json';
-  if (format === 'diarized_json') throw unsupported('response_format', 'response_format "diarized_json" is not supported; use json, text, srt, vtt or verbose_json.');
+  if (format === 'diarized_json') throw unsupportedParameter('response_format', 'response_format "diarized_json" is not supported; use json, text, srt, vtt or verbose_json.');
 
   const upload = await readUpload(file);
   const asr = asrModel(await services.catalog.resolve(form.model, 'openai-transcriptions'));

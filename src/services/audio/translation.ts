@@ -1,10 +1,12 @@
 /** The documented chain for speech models without a translate task: transcript, through m2m100, to English. */
+import { unexpectedOutput } from '../../errors';
+import { mapBounded } from '../../lib/bounded';
 import { isObj } from '../../lib/json';
 import type { TimedSegment } from '../../lib/subtitles';
 import type { Services } from '../index';
 import { upstreamCall } from '../upstream/errors';
 import { isEnglish } from './input';
-import { unexpectedOutput, type Transcript } from './transcript';
+import type { Transcript } from './transcript';
 
 /** Translates the transcript for models without whisper's own translate task. */
 export const TRANSLATION_MODEL = '@cf/meta/m2m100-1.2b';
@@ -34,24 +36,11 @@ function translationPieces(segments: readonly TimedSegment[]): TimedSegment[] {
   return out;
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** The documented chain for models without a translate task: their transcript, through m2m100, to English. */
 export async function toEnglish(services: Services, t: Transcript, source: string | undefined, signal?: AbortSignal): Promise<Transcript> {
   if (isEnglish(source) || !t.text) return { ...t, vtt: undefined };
   const pieces = translationPieces(t.segments.length ? t.segments : [{ start: 0, end: t.duration ?? 0, text: t.text }]);
-  const translated = await mapLimited(pieces, PARALLEL_TRANSLATIONS, async (piece) => {
+  const translated = await mapBounded(pieces, PARALLEL_TRANSLATIONS, async (piece) => {
     const inputs = { text: piece.text, target_lang: 'en', ...(source && { source_lang: source.split(/[-_]/)[0]!.toLowerCase() }) };
     const out = await upstreamCall(TRANSLATION_MODEL, () => services.upstream.run(TRANSLATION_MODEL, inputs, { signal }));
     if (!isObj(out) || typeof out.translated_text !== 'string') throw unexpectedOutput(TRANSLATION_MODEL);

@@ -3,14 +3,14 @@
  * (capability checks, conversation, inputs for the model's dialect), run it once per choice,
  * and read the answers back, whole or as a stream.
  */
-import { invalidRequest } from '../../errors';
+import { invalidValue, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ResolvedModel } from '../models/catalog';
 import type { Services } from '../index';
 import { pipeWithErrorEvent, sseData } from '../../lib/sse';
 import { firstStop } from '../../lib/stop-sequences';
 import { upstreamCall } from '../upstream/errors';
-import { usageOf, type Usage } from '../usage';
+import { estimateTokens, tokensOfChars, usageOf, type Usage } from '../usage';
 import { fitMaxTokens } from './context';
 import { jsonModeInputs } from './json-mode';
 import { mergeStreams } from './merge';
@@ -54,7 +54,7 @@ export interface Run {
 }
 
 const unsupported = (param: string, what: string) =>
-  invalidRequest(`${what} is not supported by this proxy.`, param, 'unsupported_parameter');
+  unsupportedParameter(param, `${what} is not supported by this proxy.`);
 
 /** Features this proxy does not offer are refused with a 400, never silently dropped. */
 function rejectUnsupported(req: ChatCompletionRequest): void {
@@ -94,22 +94,18 @@ export async function planChat(
 
   const wantsTools = !!req.tools?.length && req.tool_choice !== 'none';
   if (wantsTools && !profile.tools) {
-    throw invalidRequest(
-      `The model \`${req.model}\` does not support tool calling on Workers AI. Use a model with function calling (for example @cf/meta/llama-3.3-70b-instruct-fp8-fast, @cf/meta/llama-4-scout-17b-16e-instruct or @cf/openai/gpt-oss-120b), or send no tools.`,
-      'tools',
-      'unsupported_parameter',
-    );
+    throw unsupportedParameter('tools', `The model \`${req.model}\` does not support tool calling on Workers AI. Use a model with function calling (for example @cf/meta/llama-3.3-70b-instruct-fp8-fast, @cf/meta/llama-4-scout-17b-16e-instruct or @cf/openai/gpt-oss-120b), or send no tools.`);
   }
   const choice = req.tool_choice;
   if (wantsTools && choice && typeof choice === 'object' && !req.tools!.some((t) => t.function.name === choice.function.name)) {
-    throw invalidRequest(`Tool choice '${choice.function.name}' not found in 'tools'.`, 'tool_choice', 'invalid_value');
+    throw invalidValue('tool_choice', `Tool choice '${choice.function.name}' not found in 'tools'.`);
   }
 
   const json = jsonModeInputs(req.response_format, profile, req.model);
   const jsonMode = Object.keys(json).length > 0;
   const { images, promptTokens: messageTokens } = checkMessages(req.messages, profile, req.model);
   const tools = toolInputs(req, profile);
-  const promptTokens = messageTokens + (tools.tools ? Math.ceil(JSON.stringify(tools.tools).length / 4) : 0);
+  const promptTokens = messageTokens + (tools.tools ? estimateTokens(JSON.stringify(tools.tools)) : 0);
   const requested = req.max_completion_tokens ?? req.max_tokens ?? services.config.defaultMaxTokens;
   const maxTokens = fitMaxTokens(requested, promptTokens, profile.contextWindow, options.promptParam);
   // Only now, with every check passed: images may be downloaded.
@@ -191,7 +187,7 @@ export async function completeRuns(services: Services, runs: readonly Run[], sig
     if (at !== -1) content = content.slice(0, at);
     const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
     const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
-    const usage = c.usage ?? usageOf(plan.promptTokens, Math.ceil((content.length + reasoning.length + argsChars) / 4));
+    const usage = c.usage ?? usageOf(plan.promptTokens, tokensOfChars(content.length + reasoning.length + argsChars));
     return { content, reasoning, toolCalls, usage, finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
   });
 }

@@ -5,6 +5,7 @@
  * JSON schema (GET /ai/models/schema, cached by the catalog) for any other, and its name when
  * no schema is reachable (the binding has no schema endpoint).
  */
+import { num } from '../../lib/json';
 import type { Protocol, SchemaSource, TaskClassifier } from './protocols';
 import type { CatalogModel, ModelSchema } from '../upstream';
 
@@ -61,7 +62,6 @@ const NOT_GENERATION = /upscal|super-?res|esrgan|remove-?bg|background-remov|dep
 
 type Json = Record<string, unknown>;
 const obj = (x: unknown): Json => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : {});
-const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
 export function builtinImageProfile(id: string): ImageProfile | undefined {
   const known = BUILTIN[id];

@@ -1,4 +1,4 @@
-import { invalidRequest } from '../../errors';
+import { invalidValue, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/chat';
 import type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage } from '../../schemas/ollama';
 import { createChatCompletion, type ChatCompletion } from '../chat';
@@ -13,7 +13,7 @@ import { doneReason, ns, ollamaNdjson, toolCallOf, type OllamaKind } from './str
  */
 
 const unsupported = (param: string, what: string, hint = '') =>
-  invalidRequest(`${what} is not supported by this proxy.${hint}`, param, 'unsupported_parameter');
+  unsupportedParameter(param, `${what} is not supported by this proxy.${hint}`);
 
 const IMAGE_TYPES: readonly [string, string][] = [
   ['/9j/', 'image/jpeg'],
@@ -26,7 +26,7 @@ const IMAGE_TYPES: readonly [string, string][] = [
 function dataUrl(image: string, param: string): string {
   if (image.startsWith('data:')) return image;
   const type = IMAGE_TYPES.find(([prefix]) => image.startsWith(prefix))?.[1];
-  if (!type) throw invalidRequest(`'${param}' is not a base64-encoded PNG, JPEG, GIF or WebP image.`, param, 'invalid_value');
+  if (!type) throw invalidValue(param, `'${param}' is not a base64-encoded PNG, JPEG, GIF or WebP image.`);
   return `data:${type};base64,${image}`;
 }
 
@@ -89,14 +89,14 @@ function samplingOf(req: Common): Partial<ChatCompletionRequest> {
   if (o.presence_penalty != null) out.presence_penalty = o.presence_penalty;
   if (o.repeat_penalty != null) out.repetition_penalty = o.repeat_penalty;
   if (o.num_predict === 0) {
-    throw invalidRequest("Invalid value for 'options.num_predict': use a positive number, or -1 / -2 for the default.", 'options.num_predict', 'invalid_value');
+    throw invalidValue('options.num_predict', "Invalid value for 'options.num_predict': use a positive number, or -1 / -2 for the default.");
   }
   if (o.num_predict != null && o.num_predict > 0) out.max_tokens = o.num_predict;
   if (o.stop != null) out.stop = typeof o.stop === 'string' ? [o.stop] : o.stop;
   const format = req.format;
   if (typeof format === 'string') {
     if (format === 'json') out.response_format = { type: 'json_object' };
-    else if (format !== '') throw invalidRequest(`Invalid value for 'format': expected "json" or a JSON schema object.`, 'format', 'invalid_value');
+    else if (format !== '') throw invalidValue('format', `Invalid value for 'format': expected "json" or a JSON schema object.`);
   } else if (format) {
     out.response_format = { type: 'json_schema', json_schema: { name: 'ollama_format', schema: format } };
   }

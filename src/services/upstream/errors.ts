@@ -1,4 +1,4 @@
-import { ApiError } from '../../errors';
+import { ApiError, upstreamError } from '../../errors';
 import { UpstreamError } from '.';
 
 const UPSTREAM_AUTH_CODES = new Set([10000, 10001, 9106, 9109, 7003, 7000]);
@@ -32,7 +32,7 @@ export function toApiError(err: UpstreamError, model?: string): ApiError {
     return new ApiError(400, `Workers AI rejected the request: ${detail}`, 'invalid_request_error', null, 'upstream_invalid_input');
   }
   if (status === 429) return new ApiError(429, `Workers AI rate limit reached. (${detail})`, 'rate_limit_error', null, 'rate_limit_exceeded');
-  return new ApiError(502, `Workers AI request failed: ${detail}`, 'server_error', null, 'upstream_error');
+  return upstreamError(`Workers AI request failed: ${detail}`);
 }
 
 /** Runs an upstream call, turning its failures into OpenAI errors. */
