@@ -1,5 +1,5 @@
 /** OpenAI-shaped errors: `{error: {message, type, param, code}}` with an HTTP status. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 501 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 410 | 413 | 415 | 429 | 500 | 501 | 502 | 503 | 504;
 
 export class ApiError extends Error {
   constructor(
@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly type: string = 'invalid_request_error',
     readonly param: string | null = null,
     readonly code: string | null = null,
+    /** Sent with the error response (`retry-after`, `x-should-retry`); the body never carries them. */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -31,6 +33,9 @@ export const invalidValue = (param: string | null, message: string) => new ApiEr
 /** 400 `unsupported_parameter`: refused, never silently dropped. */
 export const unsupportedParameter = (param: string, message: string) =>
   new ApiError(400, message, 'invalid_request_error', param, 'unsupported_parameter');
+
+/** The same, for a feature named in prose: "`what` is not supported by this proxy.`hint`". */
+export const notSupported = (param: string, what: string, hint = '') => unsupportedParameter(param, `${what} is not supported by this proxy.${hint}`);
 
 /** 413 `request_too_large`. */
 export const requestTooLarge = (param: string | null, message: string) =>

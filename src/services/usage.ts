@@ -1,6 +1,6 @@
 /**
  * Token estimate used only when Workers AI reports no usage: about 4 characters per token
- * (OpenAI's rule of thumb for English). Documented in the README as an estimate.
+ * (OpenAI's rule of thumb for English). Documented in docs/chat.md as an estimate.
  */
 export const tokensOfChars = (chars: number): number => Math.ceil(chars / 4);
 export const estimateTokens = (text: string): number => tokensOfChars(text.length);

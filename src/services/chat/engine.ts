@@ -3,7 +3,7 @@
  * (capability checks, conversation, inputs for the model's dialect), run it once per choice,
  * and read the answers back, whole or as a stream.
  */
-import { invalidValue, unsupportedParameter } from '../../errors';
+import { invalidValue, notSupported, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ResolvedModel } from '../models/catalog';
 import type { Services } from '../index';
@@ -53,19 +53,16 @@ export interface Run {
   copy: number;
 }
 
-const unsupported = (param: string, what: string) =>
-  unsupportedParameter(param, `${what} is not supported by this proxy.`);
-
 /** Features this proxy does not offer are refused with a 400, never silently dropped. */
 function rejectUnsupported(req: ChatCompletionRequest): void {
-  if (req.logprobs) throw unsupported('logprobs', 'logprobs (Workers AI does not return token probabilities)');
-  if (req.top_logprobs) throw unsupported('top_logprobs', 'top_logprobs (Workers AI does not return token probabilities)');
-  if (req.logit_bias && Object.keys(req.logit_bias).length) throw unsupported('logit_bias', 'logit_bias');
+  if (req.logprobs) throw notSupported('logprobs', 'logprobs (Workers AI does not return token probabilities)');
+  if (req.top_logprobs) throw notSupported('top_logprobs', 'top_logprobs (Workers AI does not return token probabilities)');
+  if (req.logit_bias && Object.keys(req.logit_bias).length) throw notSupported('logit_bias', 'logit_bias');
   if (req.functions != null || req.function_call != null) {
-    throw unsupported(req.functions != null ? 'functions' : 'function_call', 'The deprecated `functions` / `function_call` API (use `tools`)');
+    throw notSupported(req.functions != null ? 'functions' : 'function_call', 'The deprecated `functions` / `function_call` API (use `tools`)');
   }
-  if (req.audio != null || (Array.isArray(req.modalities) && req.modalities.includes('audio'))) throw unsupported('modalities', 'Audio output');
-  if (req.web_search_options != null) throw unsupported('web_search_options', 'Web search');
+  if (req.audio != null || (Array.isArray(req.modalities) && req.modalities.includes('audio'))) throw notSupported('modalities', 'Audio output');
+  if (req.web_search_options != null) throw notSupported('web_search_options', 'Web search');
 }
 
 function stopsOf(req: ChatCompletionRequest): string[] {

@@ -1,6 +1,6 @@
 /**
  * Llama Guard 3's verdicts, and its hazard taxonomy (MLCommons S1..S14) mapped onto OpenAI's
- * moderation categories. The README ("Moderations") carries the same table.
+ * moderation categories. docs/moderations.md carries the same table.
  */
 
 /** OpenAI's moderation categories, in the order its API lists them. */

@@ -1,4 +1,4 @@
-import { invalidValue, unsupportedParameter } from '../../errors';
+import { invalidValue, notSupported } from '../../errors';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/chat';
 import type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage } from '../../schemas/ollama';
 import { createChatCompletion, type ChatCompletion } from '../chat';
@@ -11,9 +11,6 @@ import { doneReason, ns, ollamaNdjson, toolCallOf, type OllamaKind } from './str
  * in, OpenAI chat request to the chat service, its answer (JSON or SSE bytes) back in Ollama's
  * shape. Model resolution, upstream calls, stop sequences and usage all stay in the chat service.
  */
-
-const unsupported = (param: string, what: string, hint = '') =>
-  unsupportedParameter(param, `${what} is not supported by this proxy.${hint}`);
 
 const IMAGE_TYPES: readonly [string, string][] = [
   ['/9j/', 'image/jpeg'],
@@ -47,7 +44,7 @@ function toChatMessages(messages: readonly OllamaMessage[]): ChatMessage[] {
   const pending: { id: string; name: string }[] = [];
   return messages.map((m, i): ChatMessage => {
     const text = m.content ?? '';
-    if (m.images?.length && m.role !== 'user') throw unsupported(`messages[${i}].images`, `Images on a ${m.role} message`);
+    if (m.images?.length && m.role !== 'user') throw notSupported(`messages[${i}].images`, `Images on a ${m.role} message`);
     switch (m.role) {
       case 'system':
         return { role: 'system', content: text };
@@ -200,11 +197,11 @@ export function chatRequestOf(req: OllamaChatRequest): ChatCompletionRequest {
 
 /** The OpenAI request an /api/generate body becomes: `system` + `prompt` (+ `images`) as a two-message chat. */
 export function generateRequestOf(req: OllamaGenerateRequest): ChatCompletionRequest {
-  if (req.raw) throw unsupported('raw', 'raw mode (a prompt without the chat template)', ' Send the text without raw, or use /api/chat.');
-  if (req.suffix) throw unsupported('suffix', 'Fill-in-the-middle (suffix)');
-  if (req.template) throw unsupported('template', 'A custom prompt template');
+  if (req.raw) throw notSupported('raw', 'raw mode (a prompt without the chat template)', ' Send the text without raw, or use /api/chat.');
+  if (req.suffix) throw notSupported('suffix', 'Fill-in-the-middle (suffix)');
+  if (req.template) throw notSupported('template', 'A custom prompt template');
   if (req.context?.length) {
-    throw unsupported('context', 'context', ' This proxy returns no context; send the conversation as messages to /api/chat.');
+    throw notSupported('context', 'context', ' This proxy returns no context; send the conversation as messages to /api/chat.');
   }
   const messages: ChatMessage[] = [
     ...(req.system ? [{ role: 'system' as const, content: req.system }] : []),

@@ -46,5 +46,5 @@ export function requireRag(services: { rag: RagSetup; config: Config }): Rag {
   const setup = services.rag;
   if ('index' in setup) return setup;
   const add = setup.missing.map((b) => howToAdd(b, services.config)).join(' and ');
-  throw new ApiError(501, `RAG is not configured on this proxy: add ${add}. See the README, section "RAG".`, 'server_error', null, 'rag_not_configured');
+  throw new ApiError(501, `RAG is not configured on this proxy: add ${add}. See docs/rag.md.`, 'server_error', null, 'rag_not_configured');
 }
