@@ -1,4 +1,4 @@
-import type { Charge } from './billing';
+import type { Charge } from './billing/cost';
 
 /**
  * What one request carries into the services, set by middleware and routes (never Hono's context):

@@ -16,6 +16,18 @@ export interface Metered {
   requests?: number;
 }
 
+/** A cost as answers carry it: USD (OpenRouter's `usage.cost`) and neurons; null = the model has no published price. */
+export interface Cost {
+  cost: number | null;
+  neurons: number | null;
+}
+
+/** One upstream run's charge, as the request's meter receives it. */
+export interface Charge extends Cost {
+  /** The Workers AI model that ran. */
+  model: string;
+}
+
 /** Workers AI bills $0.011 per 1,000 neurons (developers.cloudflare.com/workers-ai/platform/pricing). */
 export const USD_PER_NEURON = 0.011 / 1000;
 

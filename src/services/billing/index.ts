@@ -4,26 +4,15 @@
  * (OpenAI, Ollama, Anthropic) prices through here and reports each upstream run to the request's
  * meter (services.request.onCharge), which the ledger and the x-request-cost header read.
  */
-import type { Services } from '../index';
+import type { RequestScope } from '../scope';
 import type { CatalogModel } from '../upstream';
 import type { Usage } from '../usage';
-import { costOf, neuronsOf, type Metered } from './cost';
+import { costOf, neuronsOf, type Cost, type Metered } from './cost';
 import { priceOf } from './price';
 
-export { costOf, neuronsOf, tilesOf, USD_PER_NEURON, type Metered } from './cost';
+export { costOf, neuronsOf, tilesOf, USD_PER_NEURON, type Charge, type Cost, type Metered } from './cost';
 export { parsePrice, priceOf, type Price } from './price';
 
-/** A cost as answers carry it: USD (OpenRouter's `usage.cost`) and neurons; null = the model has no published price. */
-export interface Cost {
-  cost: number | null;
-  neurons: number | null;
-}
-
-/** One upstream run's charge, as the request's meter receives it. */
-export interface Charge extends Cost {
-  /** The Workers AI model that ran. */
-  model: string;
-}
 
 export function costFor(entry: CatalogModel | undefined, metered: Metered): Cost {
   const cost = costOf(priceOf(entry), metered);
@@ -51,6 +40,6 @@ export function sumCosts(costs: readonly { cost?: number | null }[]): Cost {
 }
 
 /** Reports one finished upstream run to the request's meter (the ledger, the cost header, the log line). */
-export function charge(services: Services, model: string, cost: Cost): void {
+export function charge(services: { request?: RequestScope }, model: string, cost: Cost): void {
   services.request?.onCharge?.({ model, cost: cost.cost, neurons: cost.neurons });
 }

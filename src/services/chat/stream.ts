@@ -4,7 +4,7 @@ import { StopMatcher } from '../../lib/stop-sequences';
 import { toApiError } from '../upstream/errors';
 import { UpstreamError } from '../upstream';
 import { toUpstreamError } from '../upstream/normalize-error';
-import { usageOf, type Usage } from '../usage';
+import { tokensOfChars, usageOf, type Usage } from '../usage';
 import { EventReader, type Completion } from './output';
 import { ThinkSplitter } from './reasoning';
 import { ToolCallStream, type ToolCallDelta } from './tools';
@@ -180,7 +180,7 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
       c.enqueue(writer.content(rest));
     }
     c.enqueue(writer.finish(finishReasonOf(hitStop, tools.emitted, upstreamFinish, usage?.completion_tokens, o.maxTokens)));
-    const measured = usage ?? usageOf(o.promptTokens(), Math.ceil(emittedChars / 4));
+    const measured = usage ?? usageOf(o.promptTokens(), tokensOfChars(emittedChars));
     const final = o.price ? o.price(measured) : measured;
     o.onUsage?.(final);
     if (o.tail) {

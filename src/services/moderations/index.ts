@@ -1,4 +1,4 @@
-import { ApiError, invalidRequest } from '../../errors';
+import { invalidValue, unsupportedParameter, upstreamError } from '../../errors';
 import type { ModerationRequest } from '../../schemas/moderations';
 import { mapBounded } from '../../lib/bounded';
 import type { Services } from '../index';
@@ -6,6 +6,7 @@ import { HAZARD_CATEGORIES, OPENAI_CATEGORIES, readVerdict, type GuardVerdict, t
 import { upstreamCall } from '../upstream/errors';
 import { charge, pricedUsage } from '../billing';
 import { estimateTokens, upstreamUsage, usageOf, type Usage } from '../usage';
+import { randomHex } from '../../lib/random';
 
 /** OpenAI's default; aliased to llama-guard-3-8b in config.ts. */
 export const DEFAULT_MODERATION_MODEL = 'omni-moderation-latest';
@@ -33,10 +34,10 @@ export interface Moderation {
 
 function inputsOf(input: ModerationRequest['input']): string[] {
   if (typeof input === 'string') return [input];
-  if (input.length === 0) throw invalidRequest("'input' must not be an empty array.", 'input', 'invalid_value');
+  if (input.length === 0) throw invalidValue('input', "'input' must not be an empty array.");
   if (input.every((x) => typeof x === 'string')) {
     if (input.length > MAX_INPUTS) {
-      throw invalidRequest(`'input' has ${input.length} items; this proxy classifies at most ${MAX_INPUTS} per request.`, 'input', 'invalid_value');
+      throw invalidValue('input', `'input' has ${input.length} items; this proxy classifies at most ${MAX_INPUTS} per request.`);
     }
     return input;
   }
@@ -44,7 +45,7 @@ function inputsOf(input: ModerationRequest['input']): string[] {
   const texts: string[] = [];
   input.forEach((part, i) => {
     if (typeof part === 'string' || part.type !== 'text') {
-      throw invalidRequest('Image inputs are not supported: llama-guard classifies text only.', `input[${i}]`, 'unsupported_parameter');
+      throw unsupportedParameter(`input[${i}]`, 'Image inputs are not supported: llama-guard classifies text only.');
     }
     texts.push(part.text);
   });
@@ -81,7 +82,7 @@ async function classify(services: Services, model: string, text: string, signal:
   const verdict = readVerdict(response);
   if (!verdict) {
     const seen = typeof response === 'string' ? `: "${response.slice(0, 80)}"` : '.';
-    throw new ApiError(502, `Workers AI returned something other than a safety verdict${seen}`, 'server_error', null, 'upstream_error');
+    throw upstreamError(`Workers AI returned something other than a safety verdict${seen}`);
   }
   const usage = out && typeof out === 'object' ? upstreamUsage((out as { usage?: unknown }).usage) : undefined;
   return { verdict, usage: usage ?? usageOf(estimateTokens(text), estimateTokens(typeof response === 'string' ? response : '')) };
@@ -96,7 +97,7 @@ export async function createModeration(services: Services, req: ModerationReques
   const usage = pricedUsage(model.entry, tokens);
   charge(services, model.id, usage);
   return {
-    id: `modr-${crypto.randomUUID().replaceAll('-', '')}`,
+    id: `modr-${randomHex()}`,
     model: requested,
     results: verdicts.map((v) => resultOf(v.verdict)),
     usage,
