@@ -139,7 +139,8 @@ try {
     const article = page.locator(`article#${id}`);
     await article.locator('details.try > summary').click();
     await article.locator('details.try button[type=submit]').click();
-    await article.locator('.out .status').waitFor({ timeout: 15_000 });
+    // data-done: the whole answer is in (the status line comes first, the body as it streams).
+    await article.locator('.out[data-done="true"] .status').waitFor({ timeout: 15_000 });
     return { status: await article.locator('.out .status').textContent(), body: await article.locator('.out').textContent() };
   };
   const embed = await tryIt('post--v1-embeddings');
