@@ -1,5 +1,5 @@
 /** OpenAI-shaped errors: `{error: {message, type, param, code}}` with an HTTP status. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 501 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 410 | 413 | 415 | 429 | 500 | 501 | 502 | 503 | 504;
 
 export class ApiError extends Error {
   constructor(

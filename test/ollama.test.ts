@@ -82,6 +82,7 @@ describe('GET /api/version, /api/tags, /api/ps', () => {
     const body = (await (await call(bindingEnv(), '/api/tags')).json()) as { models: Record<string, any>[] };
     expect(body.models.map((m) => m.name)).toEqual([
       '@cf/meta/llama-3.1-8b-instruct:latest',
+      '@cf/meta/llama-3.1-8b-instruct-fast:latest',
       '@cf/meta/llama-3.3-70b-instruct-fp8-fast:latest',
       '@cf/mistral/mistral-7b-instruct-v0.1:latest',
       '@cf/baai/bge-base-en-v1.5:latest',
@@ -105,8 +106,8 @@ describe('GET /api/version, /api/tags, /api/ps', () => {
       digest,
       details: { parent_model: '', format: '', family: 'llama', families: ['llama'], parameter_size: '8B', quantization_level: '' },
     });
-    expect(body.models[1]!.details).toMatchObject({ family: 'llama', parameter_size: '70B', quantization_level: 'FP8' });
-    expect(body.models[2]!.details).toMatchObject({ family: 'mistral', parameter_size: '7B', quantization_level: '' });
+    expect(body.models[2]!.details).toMatchObject({ family: 'llama', parameter_size: '70B', quantization_level: 'FP8' });
+    expect(body.models[3]!.details).toMatchObject({ family: 'mistral', parameter_size: '7B', quantization_level: '' });
     // Stable between calls.
     const again = (await (await call(bindingEnv(), '/api/tags')).json()) as { models: Record<string, any>[] };
     expect(again.models[0]!.digest).toBe(digest);
@@ -179,11 +180,11 @@ describe('POST /api/chat (stream, the default)', () => {
   });
 
   it('echoes the model name as sent and resolves :latest, short names and aliases', async () => {
-    for (const model of [`${MODEL}:latest`, 'llama-3.1-8b-instruct:latest', 'gpt-4o-mini']) {
+    for (const [model, id] of [[`${MODEL}:latest`, MODEL], ['llama-3.1-8b-instruct:latest', MODEL], ['gpt-4o-mini', `${MODEL}-fast`]] as const) {
       const ai = fakeAI(() => tokenStream(['ok'], USAGE));
       const lines = await ndjson(await chat(bindingEnv(ai), { model }));
       expect(lines.every((l) => l.model === model)).toBe(true);
-      expect(ai.calls[0]!.model).toBe(MODEL);
+      expect(ai.calls[0]!.model).toBe(id);
     }
   });
 

@@ -48,6 +48,7 @@ const TABLE = `
 @cf/meta/llama-3-8b-instruct g 2024-04-18 L 7968
 @cf/meta/llama-3-8b-instruct-awq g 2024-05-09 L 8192
 @cf/meta/llama-3.1-8b-instruct* g 2024-07-23 L 7968
+@cf/meta/llama-3.1-8b-instruct-fast g 2024-07-23 L 128000
 @cf/meta/llama-3.1-8b-instruct-fp8 g 2024-07-25 L 32000
 @cf/meta/llama-3.1-8b-instruct-awq g 2024-07-25 L 8192
 @cf/meta/llama-3.2-1b-instruct g 2024-09-25 L 60000
