@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly type: string = 'invalid_request_error',
     readonly param: string | null = null,
     readonly code: string | null = null,
+    /** Sent with the error response (`retry-after`, `x-should-retry`); the body never carries them. */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
     this.name = 'ApiError';

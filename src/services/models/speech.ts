@@ -2,7 +2,7 @@
  * Speech recognition models the file endpoints (/v1/audio/transcriptions, /translations) cannot
  * use: streaming-only models that take audio over a WebSocket, not in the request.
  */
-import type { Catalog, Protocol } from '../catalog';
+import type { Catalog, Protocol } from './catalog';
 import type { CatalogModel, ModelSchema } from '../upstream';
 
 /**
