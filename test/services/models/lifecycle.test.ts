@@ -3,7 +3,7 @@ import { DEFAULT_MODEL_ALIASES, parseConfig } from '../../../src/config';
 import type { Env } from '../../../src/env';
 import { PAID_ONLY, RETIRED } from '../../../src/services/models/lifecycle.generated';
 import { TEST_CATALOG, catalogModel } from '../../support/catalog';
-import { fakeAI } from '../../support/fake-ai';
+import { bindingError, fakeAI } from '../../support/fake-ai';
 import { fakeCloudflareApi, restEnv } from '../../support/fake-rest';
 import { bindingEnv, call, expectError, jsonOf, postJson } from '../../support/http';
 
@@ -95,6 +95,18 @@ describe('retired models named directly', () => {
     await expectError(await call(env, '/v1/models/@cf/test/old-chat'), 410, { code: 'model_deprecated' });
     const list = await jsonOf(await call(env, '/v1/models'), 'ListModelsResponse');
     expect(list.data.map((m: any) => m.id)).not.toContain('@cf/test/old-chat');
+  });
+
+  it('with the catalog unreachable, the upstream 5028 becomes the same 410 naming the successor', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const ai = fakeAI(() => {
+      throw bindingError(5028, 'This model was deprecated on 2026-05-30');
+    });
+    ai.models = async () => {
+      throw new Error('3007: timeout');
+    };
+    const err = await expectError(await postJson(bindingEnv(ai), '/v1/chat/completions', chatBody(OLD_8B)), 410, { code: 'model_deprecated' });
+    expect(err.message).toContain(`\`${FAST}\``);
   });
 
   it('applies on every surface: embeddings, Ollama', async () => {
