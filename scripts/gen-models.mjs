@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { emulatorCatalog } from './gen-models/emulator.mjs';
 import { readSnapshot } from './gen-models/snapshot.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA = process.env.WORKERS_AI_MODELS_DIR ?? path.resolve(ROOT, '../shared/workers-ai-models');
 export const OUTPUTS = {
   lifecycle: 'src/services/models/lifecycle.generated.ts',

@@ -7,3 +7,9 @@ declare namespace Cloudflare {
     RAG_DB: D1Database;
   }
 }
+
+declare module 'virtual:generated-models' {
+  /** Whether each generated file matches scripts/gen-models.mjs run on ../shared today (test/generated/plugin.ts). */
+  const verdict: { data: boolean; files: { file: string; current: boolean }[]; stats?: Record<string, number> };
+  export default verdict;
+}

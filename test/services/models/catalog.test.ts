@@ -128,6 +128,6 @@ describe('the emulator catalog', () => {
     const body = await jsonOf(await call({ LOG_REQUESTS: 'false' }, '/v1/models?protocol=openai-chat'), 'ListModelsResponse');
     expect(body.data.length).toBeGreaterThan(5);
     expect(body.data.every((m: any) => m.owned_by === 'workers-ai-emulator')).toBe(true);
-    expect(body.data.map((m: any) => m.id)).toContain('@cf/meta/llama-3.1-8b-instruct');
+    expect(body.data.map((m: any) => m.id)).toContain('@cf/meta/llama-3.1-8b-instruct-fast');
   });
 });
