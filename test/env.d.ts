@@ -13,3 +13,9 @@ declare module 'virtual:generated-models' {
   const verdict: { data: boolean; files: { file: string; current: boolean }[]; stats?: Record<string, number> };
   export default verdict;
 }
+
+declare module '*?raw' {
+  /** A file's text, inlined by Vite at test build time (recorded fixtures under test/fixtures/). */
+  const text: string;
+  export default text;
+}
