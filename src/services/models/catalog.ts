@@ -26,7 +26,7 @@ const TASK_PROTOCOLS: Readonly<Record<string, readonly Protocol[]>> = {
   'Text-to-Image': ['openai-images'],
   'Automatic Speech Recognition': ['openai-audio', 'openai-transcriptions', 'openai-translations'],
   'Text-to-Speech': ['openai-audio', 'openai-speech'],
-  // llava, uform-gen2: an image and a prompt in, text out; served as chat with one image.
+  // llava: an image and a prompt in, text out; served as chat with one image.
   'Image-to-Text': ['openai-chat'],
 };
 
