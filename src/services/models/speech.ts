@@ -2,7 +2,7 @@
  * Speech recognition models the file endpoints (/v1/audio/transcriptions, /translations) cannot
  * use: streaming-only models that take audio over a WebSocket, not in the request.
  */
-import type { Catalog, Protocol } from './catalog';
+import type { Protocol, SchemaSource } from './protocols';
 import type { CatalogModel, ModelSchema } from '../upstream';
 
 /**
@@ -24,7 +24,7 @@ export function streamingOnlyBySchema(schema: ModelSchema): boolean {
   return !takesAudio || /websocket/i.test(String(output.description ?? ''));
 }
 
-async function streamingOnly(model: CatalogModel, catalog: Pick<Catalog, 'schema'>): Promise<boolean> {
+async function streamingOnly(model: CatalogModel, catalog: SchemaSource): Promise<boolean> {
   const schema = await catalog.schema(model.name);
   return schema ? streamingOnlyBySchema(schema) : STREAMING_ONLY.test(model.name);
 }
@@ -33,10 +33,10 @@ const FILE_PROTOCOLS: readonly Protocol[] = ['openai-audio', 'openai-transcripti
 
 /** The catalog's hook for Automatic Speech Recognition models (see TASK_CLASSIFIERS in ../catalog). */
 export const speechClassifier = {
-  async protocols(model: CatalogModel, catalog: Catalog): Promise<readonly Protocol[]> {
+  async protocols(model: CatalogModel, catalog: SchemaSource): Promise<readonly Protocol[]> {
     return (await streamingOnly(model, catalog)) ? [] : FILE_PROTOCOLS;
   },
-  async unsupported(model: CatalogModel, protocol: Protocol, requested: string, catalog: Catalog): Promise<string | undefined> {
+  async unsupported(model: CatalogModel, protocol: Protocol, requested: string, catalog: SchemaSource): Promise<string | undefined> {
     if (!(await streamingOnly(model, catalog))) return undefined;
     return `The model \`${requested}\` is a streaming speech model (audio over a WebSocket), so it cannot be used with ${protocol === 'openai-translations' ? '/v1/audio/translations' : '/v1/audio/transcriptions'}; use whisper-1 (@cf/openai/whisper-large-v3-turbo) or @cf/deepgram/nova-3.`;
   },
