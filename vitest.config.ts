@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { generatedModels } from './test/generated/plugin';
 import { openaiSchemas } from './test/openapi/plugin';
 import { buildDocs } from './scripts/build-docs.mjs';
 
@@ -13,6 +14,7 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 export default defineConfig({
   plugins: [
     openaiSchemas(),
+    generatedModels(),
     cloudflareTest({
       main: './src/index.ts',
       // Same date as wrangler.toml; the pool's workerd supports dates up to 2026-08-22.

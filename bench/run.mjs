@@ -24,7 +24,7 @@ const KEY = 'bench';
 /** Sizes every case; handed to both Workers as the `BENCH` binding (see BenchParams). */
 const PARAMS = {
   models: {
-    chat: '@cf/meta/llama-3.1-8b-instruct',
+    chat: '@cf/meta/llama-3.1-8b-instruct-fast',
     slowChat: '@cf/meta/llama-3.2-1b-instruct',
     tools: '@cf/qwen/qwen3-30b-a3b-fp8',
     reasoning: '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b',

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { auth } from './middleware/auth';
 import { bodyLimit } from './middleware/body-limit';
 import { cors } from './middleware/cors';
+import { deprecation } from './middleware/deprecation';
 import { notFound, onError } from './middleware/errors';
 import { ollamaErrors } from './middleware/ollama-errors';
 import { rateLimit } from './middleware/rate-limit';
@@ -46,6 +47,7 @@ export const app = new Hono<AppEnv>()
   .use(auth)
   .use(rateLimit)
   .use(bodyLimit)
+  .use(deprecation)
   .use(responseCache)
   .route('/v1', openai)
   .route('/', openai)

@@ -2,16 +2,24 @@ import type { Env } from './env';
 import { proxyMisconfigured as misconfigured } from './errors';
 import { DEFAULT_STORE_TTL_SECONDS, MIN_STORE_TTL_SECONDS } from './limits';
 
-/** Defaults for MODEL_ALIASES: OpenAI names clients ship with, mapped to comparable Workers AI models. */
-export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, string>> = {
-  'gpt-3.5-turbo': '@cf/meta/llama-3.1-8b-instruct',
-  'gpt-4o-mini': '@cf/meta/llama-3.1-8b-instruct',
-  'gpt-4.1-mini': '@cf/meta/llama-3.1-8b-instruct',
-  'gpt-4': '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
-  'gpt-4o': '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
-  'gpt-4.1': '@cf/meta/llama-4-scout-17b-16e-instruct',
-  'o1-mini': '@cf/qwen/qwq-32b',
-  'o3-mini': '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b',
+/** An alias's target: one model id, or a replacement chain tried in order (the first live one answers). */
+export type AliasTarget = string | readonly string[];
+
+/**
+ * Defaults for MODEL_ALIASES: OpenAI names clients ship with, mapped to comparable live Workers AI
+ * models (none retired or paid-only, per ../shared/workers-ai-models), each chain ending in a
+ * model Cloudflare's changelog recommends as a replacement (glm-4.7-flash, gemma-4-26b-a4b-it).
+ */
+export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, AliasTarget>> = {
+  // llama-3.1-8b-instruct (the old default) was retired on 2026-05-30; -fast is its live successor.
+  'gpt-3.5-turbo': ['@cf/meta/llama-3.1-8b-instruct-fast', '@cf/zai-org/glm-4.7-flash'],
+  'gpt-4o-mini': ['@cf/meta/llama-3.1-8b-instruct-fast', '@cf/zai-org/glm-4.7-flash'],
+  'gpt-4.1-mini': ['@cf/meta/llama-3.1-8b-instruct-fast', '@cf/zai-org/glm-4.7-flash'],
+  'gpt-4': ['@cf/meta/llama-3.3-70b-instruct-fp8-fast', '@cf/google/gemma-4-26b-a4b-it'],
+  'gpt-4o': ['@cf/meta/llama-3.3-70b-instruct-fp8-fast', '@cf/google/gemma-4-26b-a4b-it'],
+  'gpt-4.1': ['@cf/meta/llama-4-scout-17b-16e-instruct', '@cf/google/gemma-4-26b-a4b-it'],
+  'o1-mini': ['@cf/qwen/qwq-32b', '@cf/zai-org/glm-4.7-flash'],
+  'o3-mini': ['@cf/deepseek-ai/deepseek-r1-distill-qwen-32b', '@cf/zai-org/glm-4.7-flash'],
   'gpt-oss-120b': '@cf/openai/gpt-oss-120b',
   'gpt-oss-20b': '@cf/openai/gpt-oss-20b',
   'text-embedding-ada-002': '@cf/baai/bge-base-en-v1.5',
@@ -31,7 +39,7 @@ export interface Config {
   apiKeys: readonly string[];
   allowAnonymous: boolean;
   allowedOrigins: '*' | readonly string[];
-  aliases: Readonly<Record<string, string>>;
+  aliases: Readonly<Record<string, AliasTarget>>;
   maxBodyBytes: number;
   catalogTtlMs: number;
   defaultMaxTokens: number;
@@ -69,7 +77,7 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   return n;
 }
 
-function parseAliases(raw: string | undefined): Record<string, string> {
+function parseAliases(raw: string | undefined): Readonly<Record<string, AliasTarget>> {
   if (!raw?.trim()) return DEFAULT_MODEL_ALIASES;
   let parsed: unknown;
   try {
@@ -78,13 +86,17 @@ function parseAliases(raw: string | undefined): Record<string, string> {
     throw misconfigured('MODEL_ALIASES is not valid JSON.');
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw misconfigured('MODEL_ALIASES must be a JSON object of name -> model id.');
+    throw misconfigured('MODEL_ALIASES must be a JSON object of name -> model id (or an array of ids, tried in order).');
   }
-  const merged: Record<string, string> = { ...DEFAULT_MODEL_ALIASES };
+  const merged: Record<string, AliasTarget> = { ...DEFAULT_MODEL_ALIASES };
   for (const [name, target] of Object.entries(parsed)) {
-    if (typeof target !== 'string') throw misconfigured(`MODEL_ALIASES["${name}"] must be a string.`);
-    if (target === '') delete merged[name];
-    else merged[name] = target;
+    const chain = Array.isArray(target) ? target : [target];
+    if (!chain.every((t) => typeof t === 'string' && (t !== '' || chain.length === 1))) {
+      throw misconfigured(`MODEL_ALIASES["${name}"] must be a model id or an array of model ids.`);
+    }
+    // "" (or []) removes a default alias.
+    if (chain.length === 0 || chain[0] === '') delete merged[name];
+    else merged[name] = Array.isArray(target) ? (chain as string[]) : (target as string);
   }
   return merged;
 }
@@ -164,7 +176,7 @@ export function parseConfig(env: Env): Config {
     maxImageCount: imageCount(env.MAX_IMAGE_COUNT),
     imageUrlTtlMs: seconds('IMAGE_URL_TTL_SECONDS', env.IMAGE_URL_TTL_SECONDS, 3600) * 1000,
     ragEmbeddingModel: env.RAG_EMBEDDING_MODEL?.trim() || '@cf/baai/bge-base-en-v1.5',
-    ragChatModel: env.RAG_CHAT_MODEL?.trim() || '@cf/meta/llama-3.1-8b-instruct',
+    ragChatModel: env.RAG_CHAT_MODEL?.trim() || '@cf/meta/llama-3.1-8b-instruct-fast',
     ...ragChunking(env),
     responsesStoreTtlSeconds: storeTtl(env.RESPONSES_STORE_TTL_SECONDS),
   };

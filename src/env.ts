@@ -4,6 +4,8 @@ export interface Env {
   AI?: Ai;
   /** binding | rest | emulator; unset = binding if AI exists, else rest if a token is set, else emulator. */
   AI_TRANSPORT?: string;
+  /** Emulator only: `free` makes paid-only models answer 403 / 5035 as on Workers Free (default: paid). */
+  EMULATOR_PLAN?: string;
   CLOUDFLARE_API_BASE_URL?: string;
   CLOUDFLARE_ACCOUNT_ID?: string;
   CLOUDFLARE_API_TOKEN?: string;

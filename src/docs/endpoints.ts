@@ -35,7 +35,7 @@ export interface EndpointDoc {
   public?: boolean;
 }
 
-const M = '@cf/meta/llama-3.1-8b-instruct';
+const M = '@cf/meta/llama-3.1-8b-instruct-fast';
 
 const json = (schema: z.ZodMiniType) => ({ schema, type: 'application/json' as const });
 const form = (schema: z.ZodMiniType, files: string[]) => ({ schema, type: 'multipart/form-data' as const, files });

@@ -9,7 +9,7 @@ import OpenAI, { toFile } from 'openai';
 import { startDevServer } from '../support/dev-server.mjs';
 
 const KEY = 'sdk-test-key';
-const CHAT = '@cf/meta/llama-3.1-8b-instruct';
+const CHAT = '@cf/meta/llama-3.1-8b-instruct-fast';
 const TOOLS_MODEL = '@cf/meta/llama-4-scout-17b-16e-instruct';
 
 const server = await startDevServer(['AI_TRANSPORT:emulator', `PROXY_API_KEY:${KEY}`]);

@@ -100,7 +100,7 @@ describe('/openapi.json describes the real answers', () => {
     const get = async (path: string, template = path, opts = {}) => check('get', template, await call(env, path, opts));
     for (const path of ['/v1/models', '/api/version', '/api/tags', '/api/ps', '/health', '/', '/docs', '/openapi.json']) expect((await get(path)).status, path).toBe(200);
     expect((await get('/v1/models?protocol=openai-embeddings', '/v1/models')).status).toBe(200);
-    expect((await get('/v1/models/@cf/meta/llama-3.1-8b-instruct', '/v1/models/{model}')).status).toBe(200);
+    expect((await get('/v1/models/@cf/meta/llama-3.1-8b-instruct-fast', '/v1/models/{model}')).status).toBe(200);
 
     const created = JSON.parse((await check('post', '/v1/responses', await call(env, '/v1/responses', { body: example('post', '/v1/responses') }))).text);
     expect((await get(`/v1/responses/${created.id}`, '/v1/responses/{response_id}')).status).toBe(200);

@@ -1,4 +1,5 @@
 import { ApiError } from '../../errors';
+import { successorOf } from '../models/lifecycle';
 import { CAPACITY_RETRY_AFTER_SECONDS, ruleForCode, ruleForStatus } from './error-table';
 import { UpstreamError } from './types';
 
@@ -16,9 +17,9 @@ function retryAfterOf(err: UpstreamError): string | undefined {
 /**
  * Maps a Workers AI failure onto the OpenAI error a client expects, by the one table in
  * error-table.ts: the known code first, else the HTTP status the transport saw.
- * `replacement` names a retired model's successor (5028).
+ * `replacement` names a retired model's successor (5028); by default the lifecycle table's.
  */
-export function toApiError(err: UpstreamError, model = 'unknown', replacement?: string): ApiError {
+export function toApiError(err: UpstreamError, model = 'unknown', replacement = successorOf(model)): ApiError {
   const detail = err.message.replace(PREFIXES, '');
   const rule = ruleForCode(err.code, detail) ?? ruleForStatus(err.status);
   const headers: Record<string, string> = { 'x-should-retry': String(rule.retryable) };

@@ -48,5 +48,7 @@ export function createUpstream(env: Env, gateway?: Config['gateway']): Upstream 
       msg: 'AI transport is the offline emulator: every response is SYNTHETIC. Configure the AI binding or CLOUDFLARE_ACCOUNT_ID + CLOUDFLARE_API_TOKEN for real models.',
     }),
   );
-  return createEmulator();
+  const plan = env.EMULATOR_PLAN?.trim().toLowerCase();
+  if (plan && plan !== 'free' && plan !== 'paid') throw misconfigured(`EMULATOR_PLAN must be free or paid (got "${plan}").`);
+  return createEmulator({ plan: plan === 'free' ? 'free' : 'paid' });
 }

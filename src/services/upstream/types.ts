@@ -8,7 +8,7 @@
 export interface CatalogModel {
   /** Catalog UUID (not the model name). */
   id: string;
-  /** The model id clients use, e.g. `@cf/meta/llama-3.1-8b-instruct`. */
+  /** The model id clients use, e.g. `@cf/meta/llama-3.1-8b-instruct-fast`. */
   name: string;
   description: string;
   task: { id: string; name: string; description: string };

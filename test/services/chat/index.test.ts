@@ -121,7 +121,7 @@ describe('POST /v1/chat/completions (non-stream)', () => {
   it('resolves aliases before the catalog check and echoes the client model name', async () => {
     const ai = fakeAI();
     const body = await jsonOf(await chat(bindingEnv(ai), { model: 'gpt-4o-mini' }), 'CreateChatCompletionResponse');
-    expect(ai.calls[0]!.model).toBe('@cf/meta/llama-3.1-8b-instruct');
+    expect(ai.calls[0]!.model).toBe('@cf/meta/llama-3.1-8b-instruct-fast');
     expect(body.model).toBe('gpt-4o-mini');
   });
 

@@ -4,7 +4,7 @@ import { bindingError, tokenStream } from '../../support/fake-ai';
 import { call, expectError, jsonOf, postJson, sseEvents } from '../../support/http';
 import { BREAD, LIGHTHOUSE, VOLCANO, emulatorAI, ragEnv, uid } from '../../support/rag';
 
-const CHAT = '@cf/meta/llama-3.1-8b-instruct';
+const CHAT = '@cf/meta/llama-3.1-8b-instruct-fast'; // RAG_CHAT_MODEL's default
 const QUESTION = 'How do ships find their way near rocks at night?';
 const ANSWER = 'Lighthouses guide ships at night [1].';
 

@@ -73,7 +73,7 @@ describe('responses: non-stream', () => {
     const res = await postJson(bindingEnv(ai), '/responses', { model: 'gpt-4o-mini', input: 'Hi' });
     const body = await jsonOf(res, 'Response');
     expect(body.model).toBe('gpt-4o-mini');
-    expect(ai.calls[0]!.model).toBe(MODEL);
+    expect(ai.calls[0]!.model).toBe(`${MODEL}-fast`); // gpt-4o-mini's default target
   });
 
   it('translates input items: roles, text parts, earlier output, function calls and their outputs', async () => {

@@ -1,10 +1,10 @@
 /**
- * The emulator's model catalog: real Workers AI model names (from the `AiModels` map in
- * @cloudflare/workers-types; the few marked * in the table are real catalog models the types
- * no longer list), shaped like the entries `env.AI.models()` returns. Kept as one compact text
- * table because it ships in the Worker bundle.
+ * The emulator's model catalog: the live Workers AI models from Cloudflare's published model
+ * files (generated into ./catalog.generated.ts by scripts/gen-models.mjs; retired models are not
+ * in it), shaped like the entries `env.AI.models()` returns.
  */
 import type { CatalogModel, ModelSchema } from '../types';
+import { MODELS, SCHEMAS } from './catalog.generated';
 
 /** FNV-1a, optionally seeded: the emulator's one source of determinism. */
 export const hash = (s: string, h = 2166136261): number => {
@@ -31,119 +31,51 @@ const TASKS: Record<string, [string, string, string]> = {
   m: ['6f4e65d8-da0f-40d2-9aa4-db582a5a04fd', 'Summarization', 'Summarization is the task of producing a shorter version of a document while preserving its important information.'],
   o: ['9c178979-90d9-49d8-9e2c-0f1cf01815d4', 'Object Detection', 'Object detection models can detect instances of objects like persons, faces, license plates, or others in an image.'],
   k: ['00cd182b-bf30-4fc4-8481-84a3ab349657', 'Image Classification', 'Image classification models take an image input and assigns it labels or classes.'],
+  d: ['ccb1ca5a-043d-41a7-8a3b-61017b2796fd', 'Voice Activity Detection', 'Detecting the presence or absence of human speech, used in speech processing.'],
 };
 
 /**
- * name, task code, created (date), behaviour code, number, flags.
- * Behaviour (read by ./index.ts): text generation L legacy `{response}`, S legacy with OpenAI-ish
- * tool calls (llama-4-scout), Q `<think>` inline, D `<think>` inline without the opening tag,
- * O chat.completion / text_completion, C chat.completion only, P gpt-oss (Responses or chat), G guard;
- * embeddings B bge v1.5, M bge-m3, E plain; images J `{image}` JPEG, F flux-2 multipart, N PNG
- * stream, X JPEG stream; speech W whisper, T whisper-large-v3-turbo, N nova-3; TTS M melotts,
+ * The models come from ./catalog.generated.ts (scripts/gen-models.mjs: Cloudflare's model files,
+ * retired models left out). Behaviour codes (read by ./index.ts): text generation L legacy
+ * `{response}`, S legacy with OpenAI-ish tool calls (llama-4-scout), Q `<think>` inline, D
+ * `<think>` inline without the opening tag, O chat.completion / text_completion, C
+ * chat.completion only, A chat.completion with gemma-4's stream (`p` padding, a final legacy
+ * usage event), P gpt-oss (Responses or chat), G guard, K decision model (Clef); embeddings B bge
+ * v1.5, M bge-m3, E plain; images J `{image}` JPEG, F flux-2 multipart, N PNG stream, X JPEG
+ * stream; speech W whisper, T whisper-large-v3-turbo, N nova-3, Z WebSocket-only; TTS M melotts,
  * A aura stream; translation M m2m100, I indictrans; classification S sentiment, R reranker.
- * Number: context_window for text generation, `dims[,max_input_tokens]` for embeddings.
- * Flags: f function_calling, r reasoning, v vision.
  */
-const TABLE = `
-@cf/meta/llama-3-8b-instruct g 2024-04-18 L 7968
-@cf/meta/llama-3-8b-instruct-awq g 2024-05-09 L 8192
-@cf/meta/llama-3.1-8b-instruct* g 2024-07-23 L 7968
-@cf/meta/llama-3.1-8b-instruct-fp8 g 2024-07-25 L 32000
-@cf/meta/llama-3.1-8b-instruct-awq g 2024-07-25 L 8192
-@cf/meta/llama-3.2-1b-instruct g 2024-09-25 L 60000
-@cf/meta/llama-3.2-3b-instruct g 2024-09-25 L 128000
-@cf/meta/llama-3.2-11b-vision-instruct g 2024-09-25 L 128000 v
-@cf/meta/llama-3.3-70b-instruct-fp8-fast g 2024-12-06 L 24000 f
-@cf/meta/llama-4-scout-17b-16e-instruct g 2025-04-05 S 131000 fv
-@cf/meta/llama-guard-3-8b g 2025-01-22 G 131072
-@cf/mistral/mistral-7b-instruct-v0.1 g 2023-09-27 L 2824
-@cf/mistralai/mistral-small-3.1-24b-instruct g 2025-03-18 L 128000 fv
-@hf/nousresearch/hermes-2-pro-mistral-7b g 2024-04-01 L 24000 f
-@cf/google/gemma-3-12b-it g 2025-03-18 L 80000 v
-@cf/qwen/qwen2.5-coder-32b-instruct g 2025-02-27 L 32768
-@cf/qwen/qwq-32b g 2025-03-05 Q 24000 r
-@cf/qwen/qwen3-30b-a3b-fp8 g 2025-04-30 O 32768 fr
-@cf/deepseek-ai/deepseek-r1-distill-qwen-32b g 2025-01-22 D 80000 r
-@cf/openai/gpt-oss-120b g 2025-08-05 P 128000 fr
-@cf/openai/gpt-oss-20b g 2025-08-05 P 128000 fr
-@cf/moonshotai/kimi-k2.6 g 2026-04-20 C 262144 frv
-@cf/baai/bge-small-en-v1.5 e 2023-11-07 B 384,512
-@cf/baai/bge-base-en-v1.5 e 2023-09-27 B 768,512
-@cf/baai/bge-large-en-v1.5 e 2023-11-07 B 1024,512
-@cf/baai/bge-m3 e 2024-05-22 M 1024
-@cf/google/embeddinggemma-300m e 2025-09-04 E 768
-@cf/qwen/qwen3-embedding-0.6b e 2025-06-16 E 1024
-@cf/black-forest-labs/flux-1-schnell i 2024-08-29 J
-@cf/black-forest-labs/flux-2-dev i 2025-11-25 F
-@cf/black-forest-labs/flux-2-klein-4b i 2026-01-15 F
-@cf/black-forest-labs/flux-2-klein-9b i 2026-01-15 F
-@cf/stabilityai/stable-diffusion-xl-base-1.0 i 2023-11-10 N
-@cf/bytedance/stable-diffusion-xl-lightning i 2024-02-27 N
-@cf/lykon/dreamshaper-8-lcm i 2024-02-27 N
-@cf/runwayml/stable-diffusion-v1-5-img2img* i 2024-02-27 N
-@cf/runwayml/stable-diffusion-v1-5-inpainting i 2024-02-27 N
-@cf/leonardo/phoenix-1.0 i 2025-08-26 X
-@cf/leonardo/lucid-origin i 2025-08-26 J
-@cf/openai/whisper a 2023-09-27 W
-@cf/openai/whisper-tiny-en a 2024-04-22 W
-@cf/openai/whisper-large-v3-turbo a 2024-10-01 T
-@cf/deepgram/nova-3 a 2025-06-05 N
-@cf/myshell-ai/melotts s 2024-07-19 M
-@cf/deepgram/aura-1 s 2025-06-05 A
-@cf/deepgram/aura-2-en s 2025-10-02 A
-@cf/deepgram/aura-2-es s 2025-10-02 A
-@cf/meta/m2m100-1.2b t 2023-09-27 M
-@cf/ai4bharat/indictrans2-en-indic-1B t 2025-09-25 I
-@cf/huggingface/distilbert-sst-2-int8 c 2023-09-27 S
-@cf/baai/bge-reranker-base c 2025-02-14 R
-@cf/llava-hf/llava-1.5-7b-hf v 2024-05-01 -
-@cf/unum/uform-gen2-qwen-500m v 2024-02-27 -
-@cf/facebook/bart-large-cnn m 2024-02-27 -
-@cf/facebook/detr-resnet-50* o 2024-02-27 -
-@cf/microsoft/resnet-50 k 2023-09-27 -
-`;
-
-/** What ./index.ts needs to know about a model. */
 export interface ModelInfo {
   task: string;
   kind: string;
   /** context window (text generation) or embedding dimensions */
   n: number;
+  /** f function_calling, r reasoning, v vision, $ Workers Paid only */
   flags: string;
 }
 
 const INFO = new Map<string, ModelInfo>();
+const SCHEMA_OF = new Map<string, number>();
+const truthy = (v: unknown) => v === true || v === 'true';
 
 /** The catalog, as `env.AI.models()` returns it (plus `source`, which the real one also carries). */
-export const CATALOG: (CatalogModel & { source: number; tags: string[] })[] = TABLE.trim()
-  .split('\n')
-  .map((line) => {
-    const [raw = '', task = 'g', date = '', kind = '-', num = '', flags = ''] = line.split(' ');
-    const name = raw.replace('*', '');
-    const [tid = '', tname = '', tdesc = ''] = TASKS[task] ?? [];
-    const [n = 0, maxIn] = num.split(',').map(Number);
-    INFO.set(name, { task, kind, n, flags });
-    const props: [string, string][] = [];
-    if (task === 'g') props.push(['context_window', String(n)]);
-    if (task === 'e') {
-      props.push(['output_dimensions', String(n)]);
-      if (maxIn) props.push(['max_input_tokens', String(maxIn)]);
-    }
-    if (flags.includes('f')) props.push(['function_calling', 'true']);
-    if (flags.includes('r')) props.push(['reasoning', 'true']);
-    if (flags.includes('v')) props.push(['vision', 'true']);
-    const h = hex(name, 32);
-    return {
-      id: `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`,
-      source: 1,
-      name,
-      description: `[emulator] Synthetic stand-in for ${name} (${tname}): answers are generated offline by the Workers AI emulator, not by the model.`,
-      task: { id: tid, name: tname, description: tdesc },
-      created_at: `${date} 12:00:00.000`,
-      tags: [],
-      properties: props.map(([property_id, value]) => ({ property_id, value })),
-    };
-  });
+export const CATALOG: (CatalogModel & { source: number; tags: string[] })[] = MODELS.map(([name, id, task, created, kind, schema, dims, props, extra = '']) => {
+  const [tid = '', tname = '', tdesc = ''] = TASKS[task] ?? [];
+  const p = props as Record<string, unknown>;
+  const flags = `${truthy(p.function_calling) ? 'f' : ''}${truthy(p.reasoning) || kind === 'Q' || kind === 'D' ? 'r' : ''}${truthy(p.vision) ? 'v' : ''}${extra.includes('paid') ? '$' : ''}`;
+  INFO.set(name, { task, kind, n: task === 'e' ? dims : Number(p.context_window) || 0, flags });
+  SCHEMA_OF.set(name, schema);
+  return {
+    id,
+    source: 1,
+    name,
+    description: `[emulator] Synthetic stand-in for ${name} (${tname}): answers are generated offline by the Workers AI emulator, not by the model.`,
+    task: { id: tid, name: tname, description: tdesc },
+    ...(created && { created_at: created }),
+    tags: [],
+    properties: Object.entries(p).map(([property_id, value]) => ({ property_id, value })),
+  };
+});
 
 export const modelInfo = (name: string): ModelInfo | undefined => INFO.get(name);
 
@@ -155,6 +87,9 @@ export const modelInfo = (name: string): ModelInfo | undefined => INFO.get(name)
 export const REQUIRED: Record<string, string[]> = {
   gG: ['messages'],
   gC: ['messages'],
+  gA: ['messages'],
+  gK: ['state', 'questions'],
+  d: ['audio'],
   eB: ['text'],
   eE: ['text|queries|documents'],
   eM: ['text|contexts'],
@@ -174,34 +109,8 @@ export const REQUIRED: Record<string, string[]> = {
 };
 export const requiredFor = (m: ModelInfo): string[] => REQUIRED[m.task + m.kind] ?? REQUIRED[m.task] ?? [];
 
-/** `schema(model)`: a minimal `{input, output}` JSON-schema pair, or null for unknown models. */
+/** `schema(model)`: the model's published schema (compact form; the family's OpenAI schema where the file lacked it), or null. */
 export function schemaFor(name: string): ModelSchema | null {
-  const m = INFO.get(name);
-  if (!m) return null;
-  const json = { type: 'object', contentType: 'application/json' };
-  if (m.task === 'g' && m.kind !== 'G' && m.kind !== 'C') {
-    const common = {
-      stream: { type: 'boolean', default: false },
-      max_tokens: { type: 'integer', default: 256 },
-      temperature: { type: 'number', minimum: 0, maximum: 5 },
-      seed: { type: 'integer', minimum: 1 },
-    };
-    const messages = { type: 'array', items: { type: 'object', properties: { role: { type: 'string' }, content: { type: 'string' } }, required: ['role', 'content'] } };
-    return {
-      input: {
-        type: 'object',
-        oneOf: [
-          { title: 'Prompt', properties: { prompt: { type: 'string', minLength: 1 }, ...common }, required: ['prompt'] },
-          { title: 'Messages', properties: { messages, ...common }, required: ['messages'] },
-        ],
-      },
-      output: { oneOf: [{ ...json, properties: { response: { type: 'string' }, usage: { type: 'object' } } }, { type: 'string', contentType: 'text/event-stream', format: 'binary' }] },
-    };
-  }
-  const req = requiredFor(m).map((k) => k.split('|')[0] ?? k);
-  const binary = m.task === 'i' && m.kind === 'N' ? 'image/png' : m.task === 'i' && m.kind === 'X' ? 'image/jpeg' : m.task === 's' && m.kind === 'A' ? 'audio/mpeg' : '';
-  return {
-    input: { type: 'object', properties: Object.fromEntries(req.map((k) => [k, {}])), required: req },
-    output: binary ? { type: 'string', contentType: binary, format: 'binary' } : m.task === 'c' && m.kind === 'S' || 'ok'.includes(m.task) ? { type: 'array', contentType: 'application/json' } : json,
-  };
+  const i = SCHEMA_OF.get(name);
+  return i === undefined || i < 0 ? null : structuredClone(SCHEMAS[i]!) as ModelSchema;
 }
