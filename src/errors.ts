@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly type: string = 'invalid_request_error',
     readonly param: string | null = null,
     readonly code: string | null = null,
+    /** Seconds a client should wait before retrying: sent as Retry-After (429 and 503). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -4,8 +4,18 @@ import { UpstreamError } from './upstream';
 const UPSTREAM_AUTH_CODES = new Set([10000, 10001, 9106, 9109, 7003, 7000]);
 const INVALID_INPUT_CODES = new Set([5006, 3010, 3003, 8001, 5016, 5018]);
 
-/** Maps a Workers AI failure onto the OpenAI error a client expects. */
+/** When the upstream said nothing: capacity clears in seconds, rate limits within a minute. */
+const DEFAULT_RETRY_AFTER: Partial<Record<number, number>> = { 503: 5, 429: 60 };
+
+/** Maps a Workers AI failure onto the OpenAI error a client expects; a 429 or 503 carries Retry-After (the upstream's when it sent one). */
 export function toApiError(err: UpstreamError, model?: string): ApiError {
+  const e = mapUpstreamError(err, model);
+  const retryAfter = err.retryAfter ?? DEFAULT_RETRY_AFTER[e.status];
+  if (retryAfter === undefined || (e.status !== 429 && e.status !== 503)) return e;
+  return new ApiError(e.status, e.message, e.type, e.param, e.code, retryAfter);
+}
+
+function mapUpstreamError(err: UpstreamError, model?: string): ApiError {
   const { code, status } = err;
   const detail = err.message.replace(/^(?:AiError|InferenceUpstreamError|Error):\s*/, '');
   if (code === 3040) {

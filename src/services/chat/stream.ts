@@ -115,7 +115,19 @@ export interface StreamOptions {
   tail: boolean;
   onUsage?: (usage: Usage) => void;
   onError?: () => void;
+  /** The Workers AI model id, named in a truncation error. */
+  model: string;
 }
+
+/** The error event of a stream that ended without its end marker: a cut answer is never passed off as complete. */
+export const streamTruncated = (model: string) =>
+  new ApiError(
+    502,
+    `The upstream stream of \`${model}\` ended before its end marker: the answer is cut off.`,
+    'server_error',
+    null,
+    'upstream_stream_truncated',
+  );
 
 /**
  * Workers AI SSE bytes in (any of its event shapes), OpenAI SSE bytes out, one or a few events
@@ -134,6 +146,8 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
   let emittedChars = 0;
   let sawText = false;
   let finished = false;
+  /** The upstream's end marker arrived: [DONE], a finish_reason, or response.completed. */
+  let sawEnd = false;
 
   type Ctl = TransformStreamDefaultController<Uint8Array>;
   const done = (c: Ctl) => {
@@ -207,7 +221,10 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
 
   const onEvent = (c: Ctl, data: string) => {
     if (finished) return;
-    if (data === '[DONE]') return finish(c, false);
+    if (data === '[DONE]') {
+      sawEnd = true;
+      return finish(c, false);
+    }
     let event: unknown;
     try {
       event = JSON.parse(data);
@@ -219,6 +236,7 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
     if (d.error) return fail(c, d.error);
     if (d.usage) usage = d.usage;
     if (d.finish) upstreamFinish = d.finish;
+    if (d.finish || d.end) sawEnd = true;
     if (typeof d.reasoning === 'string' && d.reasoning) {
       if (!sawText) think?.explicitOnly();
       reasoning(c, d.reasoning);
@@ -247,6 +265,8 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
     },
     flush(c) {
       decoder.end((data) => onEvent(c, data));
+      if (finished) return;
+      if (!sawEnd) return fail(c, streamTruncated(o.model).toJSON().error);
       finish(c, false);
     },
   });
