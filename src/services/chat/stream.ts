@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors';
-import { SseDecoder, SSE_DONE, sseData } from '../../lib/sse';
+import { SseDecoder, SseEventTooLarge, SSE_DONE, sseData } from '../../lib/sse';
 import { StopMatcher } from '../../lib/stop-sequences';
 import { toApiError } from '../upstream/errors';
 import { UpstreamError } from '../upstream';
@@ -118,6 +118,10 @@ export interface StreamOptions {
   /** The Workers AI model id, named in a truncation error. */
   model: string;
 }
+
+/** The error event of a stream with an event past the decoder's cap (a runaway line is never buffered whole). */
+const eventTooLarge = (model: string, limit: number) =>
+  new ApiError(502, `An event in the upstream stream of \`${model}\` is larger than ${limit} bytes.`, 'server_error', null, 'upstream_event_too_large');
 
 /** The error event of a stream that ended without its end marker: a cut answer is never passed off as complete. */
 export const streamTruncated = (model: string) =>
@@ -261,10 +265,22 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
       if (bytes) c.enqueue(bytes);
     },
     transform(bytes, c) {
-      if (!finished) decoder.push(bytes, (data) => onEvent(c, data));
+      if (finished) return;
+      try {
+        decoder.push(bytes, (data) => onEvent(c, data));
+      } catch (err) {
+        if (!(err instanceof SseEventTooLarge)) throw err;
+        fail(c, eventTooLarge(o.model, err.limit).toJSON().error);
+      }
     },
     flush(c) {
-      decoder.end((data) => onEvent(c, data));
+      if (finished) return;
+      try {
+        decoder.end((data) => onEvent(c, data));
+      } catch (err) {
+        if (!(err instanceof SseEventTooLarge)) throw err;
+        return fail(c, eventTooLarge(o.model, err.limit).toJSON().error);
+      }
       if (finished) return;
       if (!sawEnd) return fail(c, streamTruncated(o.model).toJSON().error);
       finish(c, false);
