@@ -113,7 +113,7 @@ export async function planChat(
   const requested = req.max_completion_tokens ?? req.max_tokens ?? services.config.defaultMaxTokens;
   const maxTokens = fitMaxTokens(requested, promptTokens, profile.contextWindow, options.promptParam);
   // Only now, with every check passed: images may be downloaded.
-  const conversation = await buildConversation(req.messages, profile, images, signal);
+  const conversation = await buildConversation(req.messages, profile, images, services.config.urlInputs, signal);
 
   const inputs: Json = {
     ...conversation,

@@ -10,7 +10,7 @@ import { app } from '../../../src/app';
 import type { Env } from '../../../src/env';
 import { fakeAI } from '../../support/fake-ai';
 import { REST_TOKEN, fakeCloudflareApi, restEnv } from '../../support/fake-rest';
-import { HTML_502, closedMidStream, drip, hang, longLine, probe, silentAfter, type Probe } from '../../support/faults';
+import { HTML_502, closedMidStream, drip, hang, longLine, probe, silentAfter } from '../../support/faults';
 import { KEY, bindingEnv, expectError, jsonOf, postJson, sseEvents } from '../../support/http';
 import { responseEvents } from '../../support/responses-sse';
 
