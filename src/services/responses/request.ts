@@ -220,5 +220,5 @@ export function inResponsesTerms(err: unknown, origins: readonly string[]): unkn
   if (!(err instanceof ApiError) || !err.param) return err;
   const m = /^messages\[(\d+)\]/.exec(err.param);
   const param = m ? (origins[Number(m[1])] ?? 'input') + err.param.slice(m[0].length) : (PARAMS[err.param] ?? err.param);
-  return param === err.param ? err : new ApiError(err.status, err.message, err.type, param, err.code);
+  return param === err.param ? err : new ApiError(err.status, err.message, err.type, param, err.code, err.headers);
 }

@@ -1,48 +1,33 @@
 import { ApiError } from '../../errors';
-import { UpstreamError } from '.';
+import { CAPACITY_RETRY_AFTER_SECONDS, ruleForCode, ruleForStatus } from './error-table';
+import { UpstreamError } from './types';
 
-const UPSTREAM_AUTH_CODES = new Set([10000, 10001, 9106, 9109, 7003, 7000]);
-const INVALID_INPUT_CODES = new Set([5006, 3010, 3003, 8001, 5016, 5018]);
+/** The wrapper prefixes the binding puts before the code ("AiError: InferenceUpstreamError: 3040: ..."). */
+const PREFIXES = /^(?:(?:AiError|InferenceUpstreamError|Error):\s*)+/;
 
-/** When the upstream said nothing: capacity clears in seconds, rate limits within a minute. */
-const DEFAULT_RETRY_AFTER: Partial<Record<number, number>> = { 503: 5, 429: 60 };
-
-/** Maps a Workers AI failure onto the OpenAI error a client expects; a 429 or 503 carries Retry-After (the upstream's when it sent one). */
-export function toApiError(err: UpstreamError, model?: string): ApiError {
-  const e = mapUpstreamError(err, model);
-  const retryAfter = err.retryAfter ?? DEFAULT_RETRY_AFTER[e.status];
-  if (retryAfter === undefined || (e.status !== 429 && e.status !== 503)) return e;
-  return new ApiError(e.status, e.message, e.type, e.param, e.code, retryAfter);
+/** A Retry-After the transport read from the upstream (seconds), when there was one. */
+function retryAfterOf(err: UpstreamError): string | undefined {
+  const value = (err as { retryAfter?: unknown }).retryAfter;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return String(Math.ceil(value));
+  if (typeof value === 'string' && value.trim()) return value.trim();
+  return undefined;
 }
 
-function mapUpstreamError(err: UpstreamError, model?: string): ApiError {
-  const { code, status } = err;
-  const detail = err.message.replace(/^(?:AiError|InferenceUpstreamError|Error):\s*/, '');
-  if (code === 3040) {
-    return new ApiError(503, `Workers AI is out of capacity for this model right now; retry shortly. (${detail})`, 'server_error', null, 'upstream_overloaded');
-  }
-  if (code === 3036 || code === 3035) {
-    return new ApiError(429, `The Workers AI account behind this proxy has used its allocation. (${detail})`, 'insufficient_quota', null, 'insufficient_quota');
-  }
-  if (code === 5007) {
-    return new ApiError(404, `The model \`${model ?? 'unknown'}\` does not exist on Workers AI.`, 'invalid_request_error', 'model', 'model_not_found');
-  }
-  if (code === 3006) return new ApiError(413, `Request too large for the model. (${detail})`, 'invalid_request_error', null, 'request_too_large');
-  if (code === 3007) return new ApiError(504, `Workers AI timed out. (${detail})`, 'server_error', null, 'upstream_timeout');
-  if ((code !== undefined && UPSTREAM_AUTH_CODES.has(code)) || status === 401 || status === 403) {
-    return new ApiError(
-      502,
-      "The proxy's own Cloudflare credentials (CLOUDFLARE_API_TOKEN / CLOUDFLARE_ACCOUNT_ID) were rejected by Workers AI. This is a server configuration problem, not your API key.",
-      'server_error',
-      null,
-      'upstream_auth_failed',
-    );
-  }
-  if ((code !== undefined && INVALID_INPUT_CODES.has(code)) || status === 400 || status === 422) {
-    return new ApiError(400, `Workers AI rejected the request: ${detail}`, 'invalid_request_error', null, 'upstream_invalid_input');
-  }
-  if (status === 429) return new ApiError(429, `Workers AI rate limit reached. (${detail})`, 'rate_limit_error', null, 'rate_limit_exceeded');
-  return new ApiError(502, `Workers AI request failed: ${detail}`, 'server_error', null, 'upstream_error');
+/**
+ * Maps a Workers AI failure onto the OpenAI error a client expects, by the one table in
+ * error-table.ts: the known code first, else the HTTP status the transport saw.
+ * `replacement` names a retired model's successor (5028).
+ */
+export function toApiError(err: UpstreamError, model = 'unknown', replacement?: string): ApiError {
+  const detail = err.message.replace(PREFIXES, '');
+  const rule = ruleForCode(err.code, detail) ?? ruleForStatus(err.status);
+  const headers: Record<string, string> = { 'x-should-retry': String(rule.retryable) };
+  // A retryable 429 / 503 always says when: the upstream's Retry-After, else the capacity default.
+  const retryAfter = rule.retryable
+    ? (retryAfterOf(err) ?? (rule.code === 'upstream_overloaded' || rule.status === 429 || rule.status === 503 ? String(CAPACITY_RETRY_AFTER_SECONDS) : undefined))
+    : undefined;
+  if (retryAfter) headers['retry-after'] = retryAfter;
+  return new ApiError(rule.status, rule.message({ detail, model, replacement }), rule.type, rule.param ?? null, rule.code, headers);
 }
 
 /** Runs an upstream call, turning its failures into OpenAI errors. */

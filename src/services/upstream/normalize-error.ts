@@ -1,7 +1,5 @@
+import { codeInMessage } from './error-table';
 import { UpstreamError } from './types';
-
-/** Pulls the Cloudflare error code out of a thrown binding error ("3040: Capacity temporarily exceeded"). */
-const CODE_IN_MESSAGE = /(?:^|\D)(\d{4,5})(?=:|\s|$)/;
 
 /** The longest upstream text carried into an error message; anything longer is cut. */
 export const MAX_MESSAGE_CHARS = 300;
@@ -27,7 +25,7 @@ export function plainMessage(text: string, fallback: string): string {
 }
 
 /** Retry-After (delta-seconds or an HTTP date) as whole seconds from now; undefined when absent or unreadable. */
-export function retryAfterOf(value: string | null | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   const raw = value?.trim();
   if (!raw) return undefined;
   if (/^\d+$/.test(raw)) return Number(raw);
@@ -39,6 +37,7 @@ export function toUpstreamError(err: unknown, secrets: readonly (string | undefi
   if (err instanceof UpstreamError) return err;
   if (err instanceof Error && err.name === 'AbortError') throw err;
   const message = plainMessage(scrub(err instanceof Error ? err.message : String(err), secrets), 'The upstream failed');
-  const code = CODE_IN_MESSAGE.exec(message)?.[1];
-  return new UpstreamError(message, code ? Number(code) : undefined);
+  // Only codes the error table knows are read out of the text ("3040: Capacity temporarily exceeded").
+  const own = (err as { code?: unknown } | null)?.code;
+  return new UpstreamError(message, typeof own === 'number' && codeInMessage(`${own}:`) ? own : codeInMessage(message));
 }

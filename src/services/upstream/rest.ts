@@ -1,4 +1,4 @@
-import { plainMessage, retryAfterOf, scrub } from './normalize-error';
+import { parseRetryAfter, plainMessage, scrub } from './normalize-error';
 import { rawRestRequest } from './rest-body';
 import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from './types';
 
@@ -83,7 +83,7 @@ export function createRestUpstream(settings: RestSettings): Upstream {
     }
     const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
     const message = plainMessage(scrub(typeof first?.message === 'string' ? first.message : text, secrets), status);
-    return new UpstreamError(message, typeof first?.code === 'number' ? first.code : undefined, res.status, retryAfterOf(res.headers.get('retry-after')));
+    return new UpstreamError(message, typeof first?.code === 'number' ? first.code : undefined, res.status, parseRetryAfter(res.headers.get('retry-after')));
   }
 
   /** The envelope's result. A body that is cut, not JSON, or not an envelope is a 502, never a 500 or an empty answer. */
@@ -100,7 +100,7 @@ export function createRestUpstream(settings: RestSettings): Upstream {
     }
     if (body.success === false) {
       const first = body.errors?.[0];
-      throw new UpstreamError(plainMessage(scrub(first?.message ?? '', secrets), 'Upstream request failed'), first?.code, res.status, retryAfterOf(res.headers.get('retry-after')));
+      throw new UpstreamError(plainMessage(scrub(first?.message ?? '', secrets), 'Upstream request failed'), first?.code, res.status, parseRetryAfter(res.headers.get('retry-after')));
     }
     return body.result as T;
   }

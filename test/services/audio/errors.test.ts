@@ -94,7 +94,7 @@ describe('POST /v1/audio/transcriptions: bad input', () => {
   it.each([
     [bindingError(5006, 'Error: audio must not be empty'), 400, 'upstream_invalid_input'],
     [bindingError(3006, 'Request is too large'), 413, 'request_too_large'],
-    [bindingError(3040, 'Capacity temporarily exceeded'), 503, 'upstream_overloaded'],
+    [bindingError(3040, 'Capacity temporarily exceeded'), 429, 'upstream_overloaded'],
     [bindingError(3007, 'Timeout'), 504, 'upstream_timeout'],
     [new Error('Internal error'), 502, 'upstream_error'],
   ])('upstream failure %s -> %i %s', async (err, status, code) => {

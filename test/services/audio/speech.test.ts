@@ -190,7 +190,7 @@ describe('POST /v1/audio/speech: bad input', () => {
     const busy = fakeAI(() => {
       throw bindingError(3040, 'Capacity temporarily exceeded');
     }, AUDIO_CATALOG);
-    await expectError(await speak(busy, { model: 'tts-1' }), 503, { code: 'upstream_overloaded' });
+    await expectError(await speak(busy, { model: 'tts-1' }), 429, { code: 'upstream_overloaded' });
     await expectError(await speak(fakeAI(() => ({ audio: 42 }), AUDIO_CATALOG), { model: 'tts-1' }), 502, { code: 'upstream_error' });
     await expectError(await speak(fakeAI(() => ({ audio: '!!not base64!!' }), AUDIO_CATALOG), { model: 'tts-1' }), 502, { code: 'upstream_error' });
   });

@@ -97,7 +97,7 @@ describe('POST /v1/audio/translations', () => {
         throw bindingError(3040, 'Capacity temporarily exceeded');
       },
     });
-    await expectError(await translate(ai, { model: '@cf/openai/whisper', language: 'fr' }), 503, { code: 'upstream_overloaded' });
+    await expectError(await translate(ai, { model: '@cf/openai/whisper', language: 'fr' }), 429, { code: 'upstream_overloaded' });
     const odd = audioAI({ m2m: () => ({ request_id: 'queued' }) });
     await expectError(await translate(odd, { model: '@cf/openai/whisper', language: 'fr' }), 502, { code: 'upstream_error', message: /m2m100/ });
   });

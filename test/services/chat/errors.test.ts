@@ -97,6 +97,6 @@ describe('chat completions: upstream errors', () => {
       throw bindingError(3040, 'Capacity temporarily exceeded');
     });
     const res = await chat({ ...base, stream: true }, bindingEnv(ai));
-    await expectError(res, 503, { code: 'upstream_overloaded' });
+    await expectError(res, 429, { code: 'upstream_overloaded' });
   });
 });

@@ -197,8 +197,8 @@ describe('POST /v1/completions: bad input', () => {
     const ai = fakeAI(() => {
       throw bindingError(3040, 'Capacity temporarily exceeded');
     });
-    await expectError(await complete(ai, {}), 503, { code: 'upstream_overloaded' });
-    await expectError(await complete(ai, { stream: true }), 503, { code: 'upstream_overloaded' });
+    await expectError(await complete(ai, {}), 429, { code: 'upstream_overloaded' });
+    await expectError(await complete(ai, { stream: true }), 429, { code: 'upstream_overloaded' });
   });
 
   it('the Worker keeps serving after bad input', async () => {

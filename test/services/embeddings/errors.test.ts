@@ -114,7 +114,7 @@ describe('embeddings: upstream failures', () => {
       await new Promise((r) => setTimeout(r, 5));
       return answer(m, inputs);
     });
-    await expectError(await embed({ model: MODEL, input }, e), 503, { code: 'upstream_overloaded' });
+    await expectError(await embed({ model: MODEL, input }, e), 429, { code: 'upstream_overloaded' });
     // 10 sub-batches of 100; 4 were started before the second one failed.
     expect(ai.calls.length).toBeLessThan(10);
   });

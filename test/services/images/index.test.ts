@@ -247,7 +247,7 @@ describe('POST /v1/images/generations: bad input', () => {
   });
 
   it.each([
-    [3040, 503, 'upstream_overloaded'],
+    [3040, 429, 'upstream_overloaded'],
     [5006, 400, 'upstream_invalid_input'],
     [3007, 504, 'upstream_timeout'],
     [3036, 429, 'insufficient_quota'],
@@ -271,7 +271,7 @@ describe('POST /v1/images/generations: bad input', () => {
       }
       throw bindingError(3040, 'Capacity temporarily exceeded');
     };
-    await expectError(await generate(bindingEnv(ai, { MAX_IMAGE_COUNT: '2' }), { model: SDXL, n: 2 }), 503, { code: 'upstream_overloaded' });
+    await expectError(await generate(bindingEnv(ai, { MAX_IMAGE_COUNT: '2' }), { model: SDXL, n: 2 }), 429, { code: 'upstream_overloaded' });
     expect(ai.calls.every((c) => c.options!.signal.aborted)).toBe(true);
   });
 

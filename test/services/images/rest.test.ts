@@ -100,6 +100,6 @@ describe('images over REST', () => {
       if (new Request(input, init).method === 'POST') return api.failure(429, 3040, 'Capacity temporarily exceeded, please try again.');
       return api.fetch(input, init);
     });
-    await expectError(await postJson(env(), '/v1/images/generations', { prompt: 'x', model: SDXL }), 503, { code: 'upstream_overloaded' });
+    await expectError(await postJson(env(), '/v1/images/generations', { prompt: 'x', model: SDXL }), 429, { code: 'upstream_overloaded' });
   });
 });

@@ -198,7 +198,7 @@ describe('moderations: bad input', () => {
 
 describe('moderations: upstream failures', () => {
   it.each([
-    [3040, 503, 'upstream_overloaded'],
+    [3040, 429, 'upstream_overloaded'],
     [5006, 400, 'upstream_invalid_input'],
   ])('Workers AI error %i maps to %i %s', async (code, status, expected) => {
     const env = setup(() => {
@@ -217,7 +217,7 @@ describe('moderations: upstream failures', () => {
       if (fail && inputs.messages[0].content === 'b') throw bindingError(3040, 'Capacity temporarily exceeded');
       return { response: 'safe' };
     });
-    await expectError(await moderate({ input: ['a', 'b', 'c'] }, env), 503, { code: 'upstream_overloaded' });
+    await expectError(await moderate({ input: ['a', 'b', 'c'] }, env), 429, { code: 'upstream_overloaded' });
     fail = false;
     const body = await jsonOf(await moderate({ input: ['a', 'b', 'c'] }, env), 'CreateModerationResponse');
     expect(body.results).toHaveLength(3);

@@ -51,7 +51,7 @@ describe('POST /api/embed', () => {
     const ai = fakeAI(() => {
       throw bindingError(3040, 'Capacity temporarily exceeded');
     });
-    await ollamaError(await postJson(bindingEnv(ai), '/api/embed', { model: MODEL, input: 'x' }), 503);
+    await ollamaError(await postJson(bindingEnv(ai), '/api/embed', { model: MODEL, input: 'x' }), 429);
   });
 });
 

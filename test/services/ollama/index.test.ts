@@ -307,7 +307,7 @@ describe('POST /api/chat (stream: false)', () => {
     const ai = fakeAI(() => {
       throw bindingError(3040, 'Capacity temporarily exceeded');
     });
-    await expectOllamaError(await chat(bindingEnv(ai), { stream: false }), 503, /out of capacity/);
+    await expectOllamaError(await chat(bindingEnv(ai), { stream: false }), 429, /out of capacity/);
     const invalid = fakeAI(() => {
       throw bindingError(5006, 'Error: oneOf at / not met');
     });
@@ -548,7 +548,7 @@ describe('bad input and errors, in Ollama shape', () => {
     ai.models = async () => {
       throw bindingError(3040, 'Capacity temporarily exceeded');
     };
-    await expectOllamaError(await call(bindingEnv(ai), '/api/tags'), 503, /out of capacity/);
+    await expectOllamaError(await call(bindingEnv(ai), '/api/tags'), 429, /out of capacity/);
   });
 });
 

@@ -234,8 +234,8 @@ describe('POST /v1/rag/chat: bad input', () => {
       if (model === CHAT) throw bindingError(3040, 'Capacity temporarily exceeded');
       return undefined;
     }));
-    await expectError(await ragChat(env, {}), 503, { code: 'upstream_overloaded' });
-    await expectError(await ragChat(env, { stream: true }), 503, { code: 'upstream_overloaded' });
+    await expectError(await ragChat(env, {}), 429, { code: 'upstream_overloaded' });
+    await expectError(await ragChat(env, { stream: true }), 429, { code: 'upstream_overloaded' });
     // The Worker keeps serving.
     expect((await postJson(env, '/v1/rag/search', { query: 'bread' })).status).toBe(200);
   });

@@ -225,7 +225,7 @@ describe('RAG: configuration problems', () => {
 
 describe('RAG: upstream and store failures', () => {
   it.each([
-    [3040, 503, 'upstream_overloaded'],
+    [3040, 429, 'upstream_overloaded'],
     [5006, 400, 'upstream_invalid_input'],
     [3036, 429, 'insufficient_quota'],
     [3007, 504, 'upstream_timeout'],

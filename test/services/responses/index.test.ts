@@ -315,9 +315,10 @@ describe('responses: stream', () => {
     expect(deltas(events, 'response.output_text.delta')).toBe('partial');
     const [error, failed] = events.slice(-2);
     expect(error).toMatchObject({ type: 'error', code: 'upstream_overloaded', param: null, message: expect.stringMatching(/capacity/i) });
-    expect(error.error).toEqual({ type: 'server_error', code: 'upstream_overloaded', message: error.message, param: null });
+    expect(error.error).toEqual({ type: 'rate_limit_error', code: 'upstream_overloaded', message: error.message, param: null });
     expect(failed.type).toBe('response.failed');
-    expect(failed.response).toMatchObject({ status: 'failed', error: { code: 'server_error', message: error.message } });
+    // Capacity (3040) is a 429 in the error table: a rate limit in ResponseError's codes.
+    expect(failed.response).toMatchObject({ status: 'failed', error: { code: 'rate_limit_exceeded', message: error.message } });
     expect(failed.response.output[0]).toMatchObject({ type: 'message', status: 'incomplete', content: [{ text: 'partial' }] });
   });
 

@@ -8,6 +8,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { app } from '../../../src/app';
 import type { Env } from '../../../src/env';
+import { CAPACITY_RETRY_AFTER_SECONDS } from '../../../src/services/upstream/error-table';
 import { fakeAI } from '../../support/fake-ai';
 import { REST_TOKEN, fakeCloudflareApi, restEnv } from '../../support/fake-rest';
 import { HTML_502, closedMidStream, drip, hang, longLine, probe, silentAfter } from '../../support/faults';
@@ -227,9 +228,9 @@ describe('REST error bodies', () => {
   });
 
   it.each([
-    ['a 429 capacity error (3040) with Retry-After: 7', 3040, '7', 503, '7'],
+    ['a 429 capacity error (3040) with Retry-After: 7', 3040, '7', 429, '7'],
     ['a plain 429 with Retry-After: 7', undefined, '7', 429, '7'],
-    ['a plain 429 without Retry-After', undefined, undefined, 429, '60'],
+    ['a plain 429 without Retry-After', undefined, undefined, 429, String(CAPACITY_RETRY_AFTER_SECONDS)],
   ])('%s: the client gets that status and Retry-After', async (_name, code, header, status, sent) => {
     const env = faulty('rest', () =>
       Response.json(
@@ -242,10 +243,10 @@ describe('REST error bodies', () => {
     expect(res.headers.get('retry-after')).toBe(sent);
   });
 
-  it('a binding capacity error (3040) is a 503 with a Retry-After', async () => {
+  it('a binding capacity error (3040) is a 429 with a Retry-After', async () => {
     const env = bindingEnv(fakeAI(() => { throw new Error('3040: Capacity temporarily exceeded'); }), LIMITS);
     const res = await postJson(env, '/v1/chat/completions', chatBody(false));
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe(String(CAPACITY_RETRY_AFTER_SECONDS));
   });
 });

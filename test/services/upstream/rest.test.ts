@@ -49,7 +49,7 @@ describe('REST transport', () => {
   });
 
   it.each([
-    [429, 3040, 'Capacity temporarily exceeded, please try again.', 503, 'upstream_overloaded'],
+    [429, 3040, 'Capacity temporarily exceeded, please try again.', 429, 'upstream_overloaded'],
     [400, 5007, 'No such model', 404, 'model_not_found'],
     [400, 5006, 'Error: required properties at / are messages', 400, 'upstream_invalid_input'],
     [403, 9109, 'Unauthorized to access requested resource', 502, 'upstream_auth_failed'],
@@ -63,7 +63,7 @@ describe('REST transport', () => {
   it('maps success:false inside an HTTP 200 envelope', async () => {
     const api = fakeCloudflareApi({ token: TOKEN, account: 'acct1', run: () => api.failure(200, 3040, 'Capacity temporarily exceeded') });
     install(api);
-    await expectError(await postJson(env(), '/v1/chat/completions', chatBody), 503, { code: 'upstream_overloaded' });
+    await expectError(await postJson(env(), '/v1/chat/completions', chatBody), 429, { code: 'upstream_overloaded' });
   });
 
   it('a rejected upstream token is a 502 that blames the proxy config and never echoes the token', async () => {
