@@ -18,9 +18,9 @@ const freePort = () =>
 
 /**
  * @param {string[]} vars extra `--var NAME:value` pairs
- * @param {{ config?: string, local?: boolean }} options which wrangler config; `local` adds --local
+ * @param {{ config?: string, local?: boolean, args?: string[] }} options which wrangler config; `local` adds --local; `args` more flags
  */
-export async function startDevServer(vars = [], { config = 'wrangler.dev.toml', local = false } = {}) {
+export async function startDevServer(vars = [], { config = 'wrangler.dev.toml', local = false, args: extra = [] } = {}) {
   const port = await freePort();
   const args = [
     join(root, 'scripts', 'wrangler.mjs'),
@@ -33,6 +33,7 @@ export async function startDevServer(vars = [], { config = 'wrangler.dev.toml', 
     '--port',
     String(port),
     ...vars.flatMap((v) => ['--var', v]),
+    ...extra,
   ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
