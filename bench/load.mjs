@@ -7,7 +7,6 @@
  * JS heap (V8 Runtime.getHeapUsage through wrangler's inspector, after a GC) before and after.
  * Sizes: LOAD_SECONDS (15), LOAD_CONCURRENCY (50), SOAK_SECONDS (60), SOAK_CONCURRENCY (8).
  */
-import { createServer } from 'node:net';
 import { startDevServer } from '../test/support/dev-server.mjs';
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 15);
@@ -17,16 +16,8 @@ const SOAK_CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 8);
 const KEY = 'sk-bench-load';
 const MODEL = '@cf/meta/llama-3.1-8b-instruct';
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-const inspectorPort = await freePort();
-const server = await startDevServer([`PROXY_API_KEY:${KEY}`, 'LOG_REQUESTS:false', 'MAX_BODY_BYTES:65536'], { args: ['--inspector-port', String(inspectorPort)] });
+const server = await startDevServer([`PROXY_API_KEY:${KEY}`, 'LOG_REQUESTS:false', 'MAX_BODY_BYTES:65536']);
+const { inspectorPort } = server;
 
 /** One CDP session on the Worker's isolate (wrangler's inspector proxy). */
 async function inspector() {
