@@ -20,7 +20,7 @@ export default defineConfig({
       // Same date as wrangler.toml; the pool's workerd supports dates up to 2026-08-22.
       miniflare: {
         compatibilityDate: '2026-08-15',
-        compatibilityFlags: ['nodejs_compat'],
+        compatibilityFlags: ['nodejs_compat', 'enable_request_signal'],
         // A real (local) Rate Limiting binding for test/production.test.ts.
         ratelimits: { RATE_LIMITER: { namespace_id: '1001', simple: { limit: 3, period: 60 } } },
         kvNamespaces: ['RESPONSE_CACHE_KV', 'RESPONSES_STORE_KV'],

@@ -59,6 +59,12 @@ export interface Config {
   ragChunkOverlap: number;
   /** How long stored responses are kept (KV expirationTtl). */
   responsesStoreTtlSeconds: number;
+  /** Longest wait for an upstream answer's first byte (a whole non-stream answer), in ms. */
+  upstreamTimeoutMs: number;
+  /** Longest wait between two events of an upstream stream, in ms. */
+  upstreamIdleTimeoutMs: number;
+  /** Outbound fetches of URL inputs (image_url): how many one request may name, their total bytes, how many at once. */
+  urlInputs: { maxCount: number; maxTotalBytes: number; concurrency: number };
 }
 
 /** Bounds of a chunk size (characters), for RAG_CHUNK_SIZE and the request's chunk_size. */
@@ -132,6 +138,14 @@ function imageCount(raw: string | undefined): number {
   return n;
 }
 
+/** A positive number of seconds (fractions allowed), as milliseconds. */
+function positiveSeconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback * 1000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw misconfigured(`${name} must be a positive number of seconds.`);
+  return Math.round(n * 1000);
+}
+
 function seconds(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
@@ -179,5 +193,12 @@ export function parseConfig(env: Env): Config {
     ragChatModel: env.RAG_CHAT_MODEL?.trim() || '@cf/meta/llama-3.1-8b-instruct-fast',
     ...ragChunking(env),
     responsesStoreTtlSeconds: storeTtl(env.RESPONSES_STORE_TTL_SECONDS),
+    upstreamTimeoutMs: positiveSeconds('UPSTREAM_TIMEOUT_SECONDS', env.UPSTREAM_TIMEOUT_SECONDS, 120),
+    upstreamIdleTimeoutMs: positiveSeconds('UPSTREAM_IDLE_TIMEOUT_SECONDS', env.UPSTREAM_IDLE_TIMEOUT_SECONDS, 60),
+    urlInputs: {
+      maxCount: positiveInt('MAX_URL_INPUTS', env.MAX_URL_INPUTS, 8),
+      maxTotalBytes: positiveInt('MAX_URL_INPUT_BYTES', env.MAX_URL_INPUT_BYTES, 20 * MiB),
+      concurrency: positiveInt('URL_FETCH_CONCURRENCY', env.URL_FETCH_CONCURRENCY, 4),
+    },
   };
 }

@@ -3,6 +3,7 @@ const encoder = new TextEncoder();
 /** One SSE event carrying `payload` as JSON. */
 export const sseData = (payload: unknown): Uint8Array => encoder.encode(`data: ${JSON.stringify(payload)}\n\n`);
 export const SSE_DONE = encoder.encode('data: [DONE]\n\n');
+const EVENT_END = encoder.encode('\n\n');
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -10,31 +11,74 @@ export const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 } as const;
 
+/** The largest one SSE event may be (its data lines together, in UTF-16 units ~ bytes): a token stream's events are tiny. */
+export const MAX_SSE_EVENT_BYTES = 8 * 1024 * 1024;
+
+/** An event over the decoder's size cap: the stream cannot be read on. */
+export class SseEventTooLarge extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`An upstream stream event is larger than ${limit} bytes.`);
+    this.name = 'SseEventTooLarge';
+    this.limit = limit;
+  }
+}
+
 /**
  * Incremental SSE parser: feed it bytes as they arrive, it calls back once per complete
- * event with the event's data. No buffering beyond the current partial line.
+ * event with the event's data. Linear in the bytes received: each chunk is scanned once and a
+ * partial line is kept as pieces, joined once when its newline arrives. An event (or a line)
+ * past `maxEventBytes` throws SseEventTooLarge instead of growing without bound.
  */
 export class SseDecoder {
   private readonly decoder = new TextDecoder();
-  private partial = '';
+  private readonly max: number;
+  /** The current partial line, in the pieces it arrived in. */
+  private pieces: string[] = [];
+  private partialSize = 0;
   private data: string[] = [];
+  private dataSize = 0;
+
+  constructor(options: { maxEventBytes?: number } = {}) {
+    this.max = options.maxEventBytes ?? MAX_SSE_EVENT_BYTES;
+  }
 
   push(chunk: Uint8Array, onData: (data: string) => void): void {
-    const text = this.partial + this.decoder.decode(chunk, { stream: true });
-    let start = 0;
-    let nl: number;
-    while ((nl = text.indexOf('\n', start)) !== -1) {
-      this.line(text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl), onData);
-      start = nl + 1;
-    }
-    this.partial = start === 0 ? text : text.slice(start);
+    this.text(this.decoder.decode(chunk, { stream: true }), onData);
   }
 
   end(onData: (data: string) => void): void {
-    const rest = this.partial + this.decoder.decode();
-    this.partial = '';
+    this.text(this.decoder.decode(), onData);
+    const rest = this.takePartial('');
     if (rest) this.line(rest, onData);
     this.line('', onData);
+  }
+
+  private text(text: string, onData: (data: string) => void): void {
+    let start = 0;
+    let nl: number;
+    while ((nl = text.indexOf('\n', start)) !== -1) {
+      let line = this.takePartial(text.slice(start, nl));
+      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      this.line(line, onData);
+      start = nl + 1;
+    }
+    if (start < text.length) {
+      const rest = start === 0 ? text : text.slice(start);
+      this.partialSize += rest.length;
+      if (this.partialSize + this.dataSize > this.max) throw new SseEventTooLarge(this.max);
+      this.pieces.push(rest);
+    }
+  }
+
+  /** The partial line so far, ended by `tail`; the partial is then empty. */
+  private takePartial(tail: string): string {
+    if (!this.pieces.length) return tail;
+    this.pieces.push(tail);
+    const line = this.pieces.join('');
+    this.pieces = [];
+    this.partialSize = 0;
+    return line;
   }
 
   private line(line: string, onData: (data: string) => void): void {
@@ -42,11 +86,17 @@ export class SseDecoder {
       if (this.data.length) {
         const data = this.data.length === 1 ? this.data[0]! : this.data.join('\n');
         this.data = [];
+        this.dataSize = 0;
         onData(data);
       }
       return;
     }
-    if (line.startsWith('data:')) this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+    if (line.startsWith('data:')) {
+      const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+      this.dataSize += value.length + 1;
+      if (this.dataSize > this.max) throw new SseEventTooLarge(this.max);
+      this.data.push(value);
+    }
     // Comments (":keep-alive") and other fields carry nothing for us.
   }
 }
@@ -65,6 +115,8 @@ export function pipeWithErrorEvent(
   source.pipeTo(transform.writable, { preventAbort: true }).catch(async (err) => {
     const writer = transform.writable.getWriter();
     try {
+      // A blank line first: the failed source may have stopped inside an event, which must not swallow this one.
+      await writer.write(EVENT_END);
       await writer.write(onError(err));
       await writer.close();
     } catch {

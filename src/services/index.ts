@@ -33,7 +33,7 @@ export function getServices(env: Env): Services {
   if (!services) {
     const config = parseConfig(env);
     const transport = transportKind(env);
-    const upstream = createUpstream(env, config.gateway);
+    const upstream = createUpstream(env, config);
     services = { config, transport, upstream, catalog: new Catalog(upstream, config.catalogTtlMs, config.aliases, transport), rag: createRag(env, transport) };
     services.responsesStore = createResponsesStore(env.RESPONSES_STORE, transport === 'emulator', config.responsesStoreTtlSeconds);
     if (env.IMAGES_BUCKET) services.images = new ImageStore(env.IMAGES_BUCKET, config.imageUrlTtlMs);

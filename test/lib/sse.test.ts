@@ -40,6 +40,7 @@ describe('SSE', () => {
       },
     });
     const out = pipeWithErrorEvent(source, new TransformStream(), (err) => sseData({ error: (err as Error).message }));
-    expect(await new Response(out).text()).toBe('data: 1\n\ndata: {"error":"upstream died"}\n\n');
+    // A blank line goes first, ending any event the source stopped inside (a no-op between events).
+    expect(await new Response(out).text()).toBe('data: 1\n\n\n\ndata: {"error":"upstream died"}\n\n');
   });
 });

@@ -16,7 +16,7 @@ import { fitMaxTokens } from './context';
 import { jsonModeInputs } from './json-mode';
 import { mergeStreams } from './merge';
 import { buildConversation, checkMessages } from './messages';
-import { isEmptyAnswer, readCompletion } from './output';
+import { isEmptyAnswer, readAnswer } from './output';
 import { chatProfile, type ChatProfile } from './profile';
 import { reasoningInputs, splitThink, thinkingOf } from './reasoning';
 import { completionStream, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
@@ -109,7 +109,7 @@ export async function planChat(
   const requested = req.max_completion_tokens ?? req.max_tokens ?? services.config.defaultMaxTokens;
   const maxTokens = fitMaxTokens(requested, promptTokens, profile.contextWindow, options.promptParam);
   // Only now, with every check passed: images may be downloaded.
-  const conversation = await buildConversation(req.messages, profile, images, signal);
+  const conversation = await buildConversation(req.messages, profile, images, services.config.urlInputs, signal);
 
   const inputs: Json = {
     ...conversation,
@@ -196,7 +196,7 @@ export async function completeRuns(services: Services, runs: readonly Run[], sig
   const outs = await Promise.all(runs.map((run) => runUpstream(services, run, false, signal)));
   return outs.map((out, i) => {
     const plan = runs[i]!.plan;
-    const c = readCompletion(out);
+    const c = readAnswer(out, plan.model.id);
     let content = c.text;
     let reasoning = c.reasoning;
     if (plan.think && content) {
@@ -231,7 +231,7 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
   const upstreams = await Promise.all(runs.map((run) => runUpstream(services, run, run.plan.canStream, signal)));
   const streams = upstreams.map((result, i) => {
     const plan = runs[i]!.plan;
-    const source = result instanceof ReadableStream ? (result as ReadableStream<Uint8Array>) : streamOfCompletion(readCompletion(result));
+    const source = result instanceof ReadableStream ? (result as ReadableStream<Uint8Array>) : streamOfCompletion(readAnswer(result, plan.model.id));
     return pipeWithErrorEvent(
       source,
       completionStream({
@@ -244,6 +244,7 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
         promptTokens: () => plan.promptTokens,
         tail: single,
         price: (u) => billed(services, plan, u),
+        model: plan.model.id,
         onUsage: (u) => {
           usages[i] = u;
         },

@@ -3,6 +3,7 @@
  * OpenAI `chat.completion` / `text_completion` (and their chunks), Responses objects and stream
  * events (gpt-oss), and Image-to-Text `{description}`.
  */
+import { ApiError } from '../../errors';
 import { isObj, type Json } from '../../lib/json';
 import { upstreamUsage, type Usage } from '../usage';
 import { normalizeToolCalls, type ToolCall } from './tools';
@@ -54,6 +55,18 @@ function readResponse(o: Json): Completion {
   };
 }
 
+const ANSWER_KEYS = ['response', 'choices', 'output', 'output_text', 'description', 'tool_calls'];
+
+/** A 502 for an answer that is none of the shapes a text model returns. */
+export const unexpectedAnswer = (model: string) =>
+  new ApiError(502, `Workers AI answered \`${model}\` with something that is not a text-generation result.`, 'server_error', null, 'upstream_invalid_response');
+
+/** The answer read as a completion; one that is not a text-generation result at all is a 502, never an empty reply. */
+export function readAnswer(out: unknown, model: string): Completion {
+  if (typeof out !== 'string' && !(isObj(out) && ANSWER_KEYS.some((k) => k in out))) throw unexpectedAnswer(model);
+  return readCompletion(out);
+}
+
 /** A non-stream Workers AI answer, whichever shape it came in. */
 export function readCompletion(out: unknown): Completion {
   if (typeof out === 'string') return { text: out, reasoning: '', toolCalls: [] };
@@ -94,6 +107,8 @@ export interface Delta {
   finish?: string;
   usage?: Usage;
   error?: unknown;
+  /** The stream's closing event (response.completed / response.incomplete). */
+  end?: boolean;
 }
 
 /**
@@ -170,9 +185,9 @@ export class EventReader {
 
   /** The closing response: usage, finish, and anything the events did not already carry. */
   private final(r: unknown): Delta {
-    if (!isObj(r)) return {};
+    if (!isObj(r)) return { end: true };
     const whole = readResponse(r);
-    const delta: Delta = { usage: whole.usage, finish: whole.finish };
+    const delta: Delta = { usage: whole.usage, finish: whole.finish, end: true };
     if (!this.sawText && whole.text) delta.text = whole.text;
     if (!this.sawReasoning && whole.reasoning) delta.reasoning = whole.reasoning;
     const output: unknown[] = Array.isArray(r.output) ? r.output : [];

@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors';
-import { SseDecoder, SSE_DONE, sseData } from '../../lib/sse';
+import { SseDecoder, SseEventTooLarge, SSE_DONE, sseData } from '../../lib/sse';
 import { StopMatcher } from '../../lib/stop-sequences';
 import { toApiError } from '../upstream/errors';
 import { UpstreamError } from '../upstream';
@@ -117,7 +117,23 @@ export interface StreamOptions {
   price?: (usage: Usage) => Usage;
   onUsage?: (usage: Usage) => void;
   onError?: () => void;
+  /** The Workers AI model id, named in a truncation error. */
+  model: string;
 }
+
+/** The error event of a stream with an event past the decoder's cap (a runaway line is never buffered whole). */
+const eventTooLarge = (model: string, limit: number) =>
+  new ApiError(502, `An event in the upstream stream of \`${model}\` is larger than ${limit} bytes.`, 'server_error', null, 'upstream_event_too_large');
+
+/** The error event of a stream that ended without its end marker: a cut answer is never passed off as complete. */
+export const streamTruncated = (model: string) =>
+  new ApiError(
+    502,
+    `The upstream stream of \`${model}\` ended before its end marker: the answer is cut off.`,
+    'server_error',
+    null,
+    'upstream_stream_truncated',
+  );
 
 /**
  * Workers AI SSE bytes in (any of its event shapes), OpenAI SSE bytes out, one or a few events
@@ -136,6 +152,8 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
   let emittedChars = 0;
   let sawText = false;
   let finished = false;
+  /** The upstream's end marker arrived: [DONE], a finish_reason, or response.completed. */
+  let sawEnd = false;
 
   type Ctl = TransformStreamDefaultController<Uint8Array>;
   const done = (c: Ctl) => {
@@ -210,7 +228,10 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
 
   const onEvent = (c: Ctl, data: string) => {
     if (finished) return;
-    if (data === '[DONE]') return finish(c, false);
+    if (data === '[DONE]') {
+      sawEnd = true;
+      return finish(c, false);
+    }
     let event: unknown;
     try {
       event = JSON.parse(data);
@@ -222,6 +243,7 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
     if (d.error) return fail(c, d.error);
     if (d.usage) usage = d.usage;
     if (d.finish) upstreamFinish = d.finish;
+    if (d.finish || d.end) sawEnd = true;
     if (typeof d.reasoning === 'string' && d.reasoning) {
       if (!sawText) think?.explicitOnly();
       reasoning(c, d.reasoning);
@@ -246,10 +268,24 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
       if (bytes) c.enqueue(bytes);
     },
     transform(bytes, c) {
-      if (!finished) decoder.push(bytes, (data) => onEvent(c, data));
+      if (finished) return;
+      try {
+        decoder.push(bytes, (data) => onEvent(c, data));
+      } catch (err) {
+        if (!(err instanceof SseEventTooLarge)) throw err;
+        fail(c, eventTooLarge(o.model, err.limit).toJSON().error);
+      }
     },
     flush(c) {
-      decoder.end((data) => onEvent(c, data));
+      if (finished) return;
+      try {
+        decoder.end((data) => onEvent(c, data));
+      } catch (err) {
+        if (!(err instanceof SseEventTooLarge)) throw err;
+        return fail(c, eventTooLarge(o.model, err.limit).toJSON().error);
+      }
+      if (finished) return;
+      if (!sawEnd) return fail(c, streamTruncated(o.model).toJSON().error);
       finish(c, false);
     },
   });

@@ -23,7 +23,10 @@ export function toApiError(err: UpstreamError, model = 'unknown', replacement = 
   const detail = err.message.replace(PREFIXES, '');
   const rule = ruleForCode(err.code, detail) ?? ruleForStatus(err.status);
   const headers: Record<string, string> = { 'x-should-retry': String(rule.retryable) };
-  const retryAfter = rule.retryable ? (retryAfterOf(err) ?? (rule.code === 'upstream_overloaded' ? String(CAPACITY_RETRY_AFTER_SECONDS) : undefined)) : undefined;
+  // A retryable 429 / 503 always says when: the upstream's Retry-After, else the capacity default.
+  const retryAfter = rule.retryable
+    ? (retryAfterOf(err) ?? (rule.code === 'upstream_overloaded' || rule.status === 429 || rule.status === 503 ? String(CAPACITY_RETRY_AFTER_SECONDS) : undefined))
+    : undefined;
   if (retryAfter) headers['retry-after'] = retryAfter;
   return new ApiError(rule.status, rule.message({ detail, model, replacement }), rule.type, rule.param ?? null, rule.code, headers);
 }

@@ -2,6 +2,7 @@ import type { Config } from '../../config';
 import type { Env } from '../../env';
 import { proxyMisconfigured as misconfigured } from '../../errors';
 import { createBindingUpstream } from './binding';
+import { withDeadlines } from './deadlines';
 import { createEmulator } from './emulator';
 import { createRestUpstream } from './rest';
 import type { TransportKind, Upstream } from './types';
@@ -25,7 +26,12 @@ export function transportKind(env: Env): TransportKind {
 
 export const DEFAULT_GATEWAY_BASE_URL = 'https://gateway.ai.cloudflare.com/v1';
 
-export function createUpstream(env: Env, gateway?: Config['gateway']): Upstream {
+/** The transport for this environment, with the time limits of `config` on every call. */
+export function createUpstream(env: Env, config: Pick<Config, 'gateway' | 'upstreamTimeoutMs' | 'upstreamIdleTimeoutMs'>): Upstream {
+  return withDeadlines(createTransport(env, config.gateway), { firstByteMs: config.upstreamTimeoutMs, idleMs: config.upstreamIdleTimeoutMs });
+}
+
+function createTransport(env: Env, gateway?: Config['gateway']): Upstream {
   const kind = transportKind(env);
   if (kind === 'binding') {
     if (!env.AI) throw misconfigured('AI_TRANSPORT=binding but there is no AI binding ([ai] in wrangler.toml).');

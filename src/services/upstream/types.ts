@@ -64,6 +64,8 @@ export class UpstreamError extends Error {
     message: string,
     readonly code?: number,
     readonly status?: number,
+    /** Seconds, from the upstream's Retry-After header. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'UpstreamError';
