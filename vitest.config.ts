@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { anthropicSchemas } from './test/anthropic/plugin';
 import { openaiSchemas } from './test/openapi/plugin';
 
 // Nothing in the test run may reach the network.
@@ -9,6 +10,7 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 export default defineConfig({
   plugins: [
     openaiSchemas(),
+    anthropicSchemas(),
     cloudflareTest({
       main: './src/index.ts',
       // Same date as wrangler.toml; the pool's workerd supports dates up to 2026-08-22.

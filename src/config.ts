@@ -27,6 +27,20 @@ export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, string>> = {
   'text-moderation-latest': '@cf/meta/llama-guard-3-8b',
 };
 
+/**
+ * Defaults for ANTHROPIC_MODEL_MAP: what a `claude-*` name runs, by family (the word in the name);
+ * `claude` is for any other claude-* name. Free live tool-calling models with large context
+ * windows (Claude Code's prompt alone is over 10k tokens): see ../shared/workers-ai-models/LIFECYCLE.md.
+ */
+export const DEFAULT_CLAUDE_MODELS: Readonly<Record<ClaudeFamily, string>> = {
+  opus: '@cf/nvidia/nemotron-3-120b-a12b',
+  sonnet: '@cf/zai-org/glm-4.7-flash',
+  haiku: '@cf/google/gemma-4-26b-a4b-it',
+  claude: '@cf/zai-org/glm-4.7-flash',
+};
+export const CLAUDE_FAMILIES = ['opus', 'sonnet', 'haiku', 'claude'] as const;
+export type ClaudeFamily = (typeof CLAUDE_FAMILIES)[number];
+
 export interface Config {
   apiKeys: readonly string[];
   allowAnonymous: boolean;
@@ -51,6 +65,8 @@ export interface Config {
   ragChunkOverlap: number;
   /** How long stored responses are kept (KV expirationTtl). */
   responsesStoreTtlSeconds: number;
+  /** The Workers AI model a `claude-*` name runs, by family. */
+  claudeModels: Readonly<Record<ClaudeFamily, string>>;
 }
 
 /** Bounds of a chunk size (characters), for RAG_CHUNK_SIZE and the request's chunk_size. */
@@ -89,6 +105,28 @@ function parseAliases(raw: string | undefined): Record<string, string> {
     if (typeof target !== 'string') throw misconfigured(`MODEL_ALIASES["${name}"] must be a string.`);
     if (target === '') delete merged[name];
     else merged[name] = target;
+  }
+  return merged;
+}
+
+function parseClaudeModels(raw: string | undefined): Record<ClaudeFamily, string> {
+  const merged = { ...DEFAULT_CLAUDE_MODELS };
+  if (!raw?.trim()) return merged;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw misconfigured('ANTHROPIC_MODEL_MAP is not valid JSON.');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw misconfigured(`ANTHROPIC_MODEL_MAP must be a JSON object with keys among ${CLAUDE_FAMILIES.join(', ')}.`);
+  }
+  for (const [family, target] of Object.entries(parsed)) {
+    if (!(CLAUDE_FAMILIES as readonly string[]).includes(family)) {
+      throw misconfigured(`ANTHROPIC_MODEL_MAP key "${family}" is not one of ${CLAUDE_FAMILIES.join(', ')} (exact names go in MODEL_ALIASES).`);
+    }
+    if (typeof target !== 'string' || !target.trim()) throw misconfigured(`ANTHROPIC_MODEL_MAP["${family}"] must be a model id.`);
+    merged[family as ClaudeFamily] = target.trim();
   }
   return merged;
 }
@@ -171,5 +209,6 @@ export function parseConfig(env: Env): Config {
     ragChatModel: env.RAG_CHAT_MODEL?.trim() || '@cf/meta/llama-3.1-8b-instruct',
     ...ragChunking(env),
     responsesStoreTtlSeconds: storeTtl(env.RESPONSES_STORE_TTL_SECONDS),
+    claudeModels: parseClaudeModels(env.ANTHROPIC_MODEL_MAP),
   };
 }

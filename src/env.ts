@@ -64,4 +64,6 @@ export interface Env {
   RESPONSES_STORE?: KVNamespace;
   /** How long stored responses are kept, in seconds (at least 60; default 30 days). */
   RESPONSES_STORE_TTL_SECONDS?: string;
+  /** JSON object mapping Claude model families (opus, sonnet, haiku, claude) to Workers AI ids, merged over the defaults. */
+  ANTHROPIC_MODEL_MAP?: string;
 }

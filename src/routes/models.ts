@@ -3,9 +3,20 @@ import * as z from 'zod/mini';
 import { zValidator } from '@hono/zod-validator';
 import { ApiError, modelNotFound } from '../errors';
 import { PROTOCOLS } from '../services/catalog';
+import { describeAnthropicModel, listAnthropicModels } from '../services/messages/models';
 import type { AppEnv } from '../types';
 
 const ListQuery = z.object({ protocol: z.optional(z.enum(PROTOCOLS)) });
+
+/** Anthropic's paging parameters (GET /v1/models with `anthropic-version`). */
+const AnthropicListQuery = z.object({
+  limit: z.optional(z.string().check(z.regex(/^(?:[1-9]\d{0,2}|1000)$/))),
+  after_id: z.optional(z.string()),
+  before_id: z.optional(z.string()),
+});
+
+/** Anthropic clients (Claude Code, the Anthropic SDKs) send this header; they get Anthropic's model shape. */
+const wantsAnthropic = (c: { req: { header(name: string): string | undefined } }) => c.req.header('anthropic-version') !== undefined;
 
 export const models = new Hono<AppEnv>()
   .get(
@@ -16,6 +27,11 @@ export const models = new Hono<AppEnv>()
       }
     }),
     async (c) => {
+      if (wantsAnthropic(c)) {
+        const q = AnthropicListQuery.safeParse(c.req.query());
+        if (!q.success) throw new ApiError(400, 'limit: must be a whole number from 1 to 1000.', 'invalid_request_error', 'limit', 'invalid_value');
+        return c.json(await listAnthropicModels(c.var.services, { ...q.data, limit: Number(q.data.limit ?? 20) }));
+      }
       const { catalog } = c.var.services;
       const listed = await catalog.listFor(c.req.valid('query').protocol);
       return c.json({ object: 'list', data: listed.map((m) => catalog.toOpenAI(m)) });
@@ -26,6 +42,11 @@ export const models = new Hono<AppEnv>()
     const { catalog } = c.var.services;
     const requested = c.req.param('id');
     c.set('model', requested);
+    if (wantsAnthropic(c)) {
+      const described = await describeAnthropicModel(c.var.services, requested);
+      if (!described) throw modelNotFound(requested);
+      return c.json(described);
+    }
     const model = await catalog.describe(requested);
     if (!model) throw modelNotFound(requested);
     return c.json({ ...catalog.toOpenAI(model), id: requested });

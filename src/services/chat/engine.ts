@@ -8,7 +8,7 @@ import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ResolvedModel } from '../catalog';
 import type { Services } from '../index';
 import { pipeWithErrorEvent, sseData } from '../sse';
-import { firstStop } from '../stop-sequences';
+import { firstStopMatch } from '../stop-sequences';
 import { upstreamCall } from '../upstream-errors';
 import { usageOf, type Usage } from '../usage';
 import { fitMaxTokens } from './context';
@@ -44,6 +44,8 @@ export interface Choice {
   reasoning: string;
   toolCalls: ToolCall[];
   finish: FinishReason;
+  /** The stop sequence that ended the answer, when one did. */
+  stopSequence?: string;
   usage: Usage;
 }
 
@@ -109,7 +111,7 @@ export async function planChat(
   const jsonMode = Object.keys(json).length > 0;
   const { images, promptTokens: messageTokens } = checkMessages(req.messages, profile, req.model);
   const tools = toolInputs(req, profile);
-  const promptTokens = messageTokens + (tools.tools ? Math.ceil(JSON.stringify(tools.tools).length / 4) : 0);
+  const promptTokens = messageTokens + toolTokens(tools);
   const requested = req.max_completion_tokens ?? req.max_tokens ?? services.config.defaultMaxTokens;
   const maxTokens = fitMaxTokens(requested, promptTokens, profile.contextWindow, options.promptParam);
   // Only now, with every check passed: images may be downloaded.
@@ -140,6 +142,20 @@ export async function planChat(
     // JSON mode constrains the whole output to JSON: no implicit thinking block to look for.
     think: profile.reasoning ? { implicit: profile.implicitThink && !jsonMode } : undefined,
   };
+}
+
+/** Estimated prompt tokens of the tool definitions sent upstream (~4 characters per token). */
+const toolTokens = (tools: Json): number => (tools.tools ? Math.ceil(JSON.stringify(tools.tools).length / 4) : 0);
+
+/**
+ * The prompt-token estimate planChat makes, without planning a run (Anthropic's count_tokens):
+ * the model is resolved and the messages checked as for a real request; no image is downloaded.
+ */
+export async function countPromptTokens(services: Services, req: ChatCompletionRequest): Promise<number> {
+  rejectUnsupported(req);
+  const model = await services.catalog.resolve(req.model, 'openai-chat');
+  const profile = chatProfile(model.id, model.entry);
+  return checkMessages(req.messages, profile, req.model).promptTokens + toolTokens(toolInputs(req, profile));
 }
 
 /** The runs for n choices of each plan, in choice order. */
@@ -187,12 +203,12 @@ export async function completeRuns(services: Services, runs: readonly Run[], sig
       content = split.content;
       reasoning = reasoning ? `${reasoning}${split.reasoning && `\n${split.reasoning}`}` : split.reasoning;
     }
-    const at = plan.stops.length ? firstStop(content, plan.stops) : -1;
+    const { at, stop } = plan.stops.length ? firstStopMatch(content, plan.stops) : { at: -1, stop: undefined };
     if (at !== -1) content = content.slice(0, at);
     const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
     const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
     const usage = c.usage ?? usageOf(plan.promptTokens, Math.ceil((content.length + reasoning.length + argsChars) / 4));
-    return { content, reasoning, toolCalls, usage, finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
+    return { content, reasoning, toolCalls, usage, ...(stop !== undefined && { stopSequence: stop }), finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
   });
 }
 
