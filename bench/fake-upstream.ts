@@ -3,7 +3,7 @@
  * Worker. Every output is built once per isolate, in the shapes the real binding returns, so a
  * measured request costs only what the Worker in front of it does.
  */
-import { toBase64 } from '../src/services/base64';
+import { toBase64 } from '../src/lib/base64';
 import { png } from '../src/services/upstream/emulator';
 import { CATALOG } from '../src/services/upstream/emulator/catalog';
 

@@ -1,4 +1,4 @@
-/** Bindings and variables the Worker reads. Every var is documented in the README. */
+/** Bindings and variables the Worker reads. Every var is documented in docs/configuration.md. */
 export interface Env {
   /** Workers AI binding (`[ai]` in wrangler.toml). */
   AI?: Ai;

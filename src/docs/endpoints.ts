@@ -31,7 +31,7 @@ export interface EndpointDoc {
 const json = (schema: z.ZodMiniType) => ({ schema, type: 'application/json' as const });
 const form = (schema: z.ZodMiniType, files: string[]) => ({ schema, type: 'multipart/form-data' as const, files });
 
-/** Every route of the Worker. test/docs.test.ts checks this list against the router. */
+/** Every route of the Worker. test/docs/docs.test.ts checks this list against the router. */
 export const ENDPOINTS: EndpointDoc[] = [
   { method: 'get', path: '/v1/models', tag: 'Models', summary: 'List models', description: 'The live Workers AI catalog, filtered to models an endpoint here can serve. `?protocol=` narrows it (openai-chat, openai-embeddings, openai-images, openai-image-edits, openai-audio, openai-transcriptions, openai-translations, openai-speech, openai-moderations).', returns: 'ListModelsResponse' },
   { method: 'get', path: '/v1/models/{model}', tag: 'Models', summary: 'Retrieve a model', description: 'Ids contain slashes: /v1/models/@cf/meta/llama-3.1-8b-instruct. Aliases (gpt-4o-mini) answer under their own name.', returns: 'Model' },

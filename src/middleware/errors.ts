@@ -18,7 +18,7 @@ function fromHttpException(err: HTTPException): ApiError {
   return new ApiError(status, err.message || 'Bad request.', status === 400 ? 'invalid_request_error' : 'server_error');
 }
 
-const respond = (c: Context<AppEnv>, error: ApiError) => c.json(error.toJSON(), error.status);
+const respond = (c: Context<AppEnv>, error: ApiError) => c.json(error.toJSON(), error.status, error.headers);
 
 /** Every failure leaves as `{error: {message, type, param, code}}` with a fitting status. */
 export const onError: ErrorHandler<AppEnv> = (err, c) => {

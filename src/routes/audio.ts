@@ -5,8 +5,8 @@ import { ApiError, invalidRequest } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { FORM_ARRAYS, SpeechRequest, TranscriptionForm, TranslationForm } from '../schemas/audio';
 import { describeIssue, paramPath } from '../schemas/common';
-import { createSpeech } from '../services/speech';
-import { createTranscription, createTranslation, type AudioTextResult } from '../services/transcription';
+import { createSpeech } from '../services/audio/speech';
+import { createTranscription, createTranslation, type AudioTextResult } from '../services/audio/transcription';
 import type { AppEnv } from '../types';
 
 /**

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { jsonBody } from '../middleware/json-body';
 import { ChatCompletionRequest } from '../schemas/chat';
 import { createChatCompletion } from '../services/chat';
-import { SSE_HEADERS } from '../services/sse';
+import { SSE_HEADERS } from '../lib/sse';
 import type { AppEnv } from '../types';
 
 export const chat = new Hono<AppEnv>().post('/chat/completions', ...jsonBody(ChatCompletionRequest), async (c) => {

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { jsonBody } from '../middleware/json-body';
 import { CompletionRequest } from '../schemas/completions';
 import { createCompletion } from '../services/completions';
-import { SSE_HEADERS } from '../services/sse';
+import { SSE_HEADERS } from '../lib/sse';
 import type { AppEnv } from '../types';
 
 export const completions = new Hono<AppEnv>().post('/completions', ...jsonBody(CompletionRequest), async (c) => {

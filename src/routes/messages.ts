@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { jsonBody } from '../middleware/json-body';
 import { CountTokensRequest, CreateMessageRequest } from '../schemas/messages';
 import { countTokens, createMessage } from '../services/messages';
-import { SSE_HEADERS } from '../services/sse';
+import { SSE_HEADERS } from '../lib/sse';
 import type { AppEnv } from '../types';
 
 /**

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { zValidator } from '@hono/zod-validator';
 import { ApiError, modelNotFound } from '../errors';
-import { PROTOCOLS } from '../services/catalog';
+import { PROTOCOLS } from '../services/models/catalog';
 import { describeAnthropicModel, listAnthropicModels } from '../services/messages/models';
 import type { AppEnv } from '../types';
 

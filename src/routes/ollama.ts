@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import { invalidRequest } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { OllamaChatRequest, OllamaEmbedRequest, OllamaEmbeddingsRequest, OllamaGenerateRequest, OllamaShowRequest } from '../schemas/ollama';
-import { ollamaEmbed, ollamaEmbeddings } from '../services/ollama-embed';
-import { ollamaChat, ollamaGenerate, type OllamaResult } from '../services/ollama-chat';
-import { OLLAMA_VERSION, listTags, showModel } from '../services/ollama-models';
-import { NDJSON_HEADERS } from '../services/ollama-stream';
+import { ollamaEmbed, ollamaEmbeddings } from '../services/ollama/embed';
+import { ollamaChat, ollamaGenerate, type OllamaResult } from '../services/ollama/chat';
+import { OLLAMA_VERSION, listTags, showModel } from '../services/ollama/models';
+import { NDJSON_HEADERS } from '../services/ollama/stream';
 import type { AppEnv } from '../types';
 
 const respond = (result: OllamaResult) =>

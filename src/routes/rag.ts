@@ -7,7 +7,7 @@ import { requireRag } from '../services/rag';
 import { ragChat, sourcesHeader, withSources } from '../services/rag/chat';
 import { deleteDocuments, upsertDocuments } from '../services/rag/documents';
 import { retrieve } from '../services/rag/search';
-import { SSE_HEADERS } from '../services/sse';
+import { SSE_HEADERS } from '../lib/sse';
 import type { AppEnv } from '../types';
 
 /** Without the stores every RAG route is a 501 naming the missing bindings, before the body is even read. */

@@ -5,7 +5,7 @@ import { CreateResponseRequest } from '../schemas/responses';
 import { createResponse, scopeOf } from '../services/responses';
 import { NO_STORE } from '../services/responses/request';
 import type { ResponsesStore } from '../services/responses/store';
-import { SSE_HEADERS } from '../services/sse';
+import { SSE_HEADERS } from '../lib/sse';
 import type { AppEnv } from '../types';
 
 const notFound = (id: string, store: ResponsesStore | undefined) =>

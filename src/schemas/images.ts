@@ -9,7 +9,7 @@ const common = {
   /** WIDTHxHEIGHT or auto; checked against the model's limits by the service. */
   size: optionalNullable(z.string()),
   response_format: optionalNullable(z.enum(['url', 'b64_json'])),
-  // Accepted for compatibility; Workers AI models have no equivalent (see the README).
+  // Accepted for compatibility; Workers AI models have no equivalent (see docs/images.md).
   quality: optionalNullable(z.enum(['standard', 'hd', 'low', 'medium', 'high', 'auto'])),
   output_format: optionalNullable(z.enum(['png', 'jpeg', 'webp'])),
   output_compression: optionalNullable(z.int().check(z.gte(0), z.lte(100))),

@@ -1,7 +1,7 @@
 import { parseConfig, type Config } from '../config';
 import type { Env } from '../env';
-import { Catalog } from './catalog';
-import { ImageStore } from './image-store';
+import { Catalog } from './models/catalog';
+import { ImageStore } from './images/store';
 import { createResponsesStore, type ResponsesStore } from './responses/store';
 import { createRag, type RagSetup } from './rag';
 import { createUpstream, transportKind, type TransportKind, type Upstream } from './upstream';

@@ -1,6 +1,6 @@
 /**
  * Token estimate used only when Workers AI reports no usage: about 4 characters per token
- * (OpenAI's rule of thumb for English). Documented in the README as an estimate.
+ * (OpenAI's rule of thumb for English). Documented in docs/chat.md as an estimate.
  */
 export const estimateTokens = (text: string): number => (text ? Math.ceil(text.length / 4) : 0);
 

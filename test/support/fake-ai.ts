@@ -77,17 +77,27 @@ export function gatedStream(first: string, rest: string) {
   return { stream, release };
 }
 
-/** Cloudflare error codes the binding throws, and the OpenAI status and code each must become. */
-export const UPSTREAM_ERROR_CASES: [code: number, message: string, status: number, errorCode: string][] = [
-  [3040, 'Capacity temporarily exceeded', 503, 'upstream_overloaded'],
-  [3036, 'Account limited', 429, 'insufficient_quota'],
-  [5007, 'No such model', 404, 'model_not_found'],
-  [5006, "Error: required properties at '/' are 'prompt'", 400, 'upstream_invalid_input'],
-  [3010, 'Invalid or incomplete input for the model', 400, 'upstream_invalid_input'],
-  [3006, 'Request is too large', 413, 'request_too_large'],
-  [3007, 'Request timeout', 504, 'upstream_timeout'],
-  [10000, 'Authentication error', 502, 'upstream_auth_failed'],
-  [9999, 'Something else', 502, 'upstream_error'],
+/**
+ * Cloudflare error codes the binding throws (messages as Workers AI words them), and the OpenAI
+ * status, code and type each must become: the error table (src/services/upstream/error-table.ts)
+ * seen from outside. `retry` is the x-should-retry header the OpenAI SDKs obey.
+ */
+export const UPSTREAM_ERROR_CASES: [code: number, message: string, status: number, errorCode: string, type: string, retry: boolean][] = [
+  [3040, 'Capacity temporarily exceeded, please try again.', 429, 'upstream_overloaded', 'rate_limit_error', true],
+  [3036, "You have used up your daily free allocation of 10,000 neurons. Please upgrade to Cloudflare's Workers Paid plan if you would like to continue usage.", 429, 'insufficient_quota', 'insufficient_quota', false],
+  [4006, "you have used up your daily free allocation of 10,000 neurons, please upgrade to Cloudflare's Workers Paid plan if you would like to continue usage.", 429, 'insufficient_quota', 'insufficient_quota', false],
+  [5007, 'No such model @cf/x/y or task', 404, 'model_not_found', 'invalid_request_error', false],
+  [5021, 'The estimated number of input and maximum output tokens (9000) exceeded this model context window limit (7968).', 400, 'context_length_exceeded', 'invalid_request_error', false],
+  [3010, "Invalid or incomplete input for the model: model returned: This model's maximum context length is 4096 tokens.", 400, 'context_length_exceeded', 'invalid_request_error', false],
+  [3010, 'Invalid or incomplete input for the model', 400, 'upstream_invalid_input', 'invalid_request_error', false],
+  [5023, 'JSON Schema mode is not supported with stream mode', 400, 'unsupported_parameter', 'invalid_request_error', false],
+  [5028, 'This model was deprecated', 410, 'model_deprecated', 'invalid_request_error', false],
+  [5035, 'This model requires the Workers Paid plan', 403, 'model_requires_paid_plan', 'invalid_request_error', false],
+  [5006, "Error: required properties at '/' are 'prompt'", 400, 'upstream_invalid_input', 'invalid_request_error', false],
+  [3006, 'Request is too large', 413, 'request_too_large', 'invalid_request_error', false],
+  [3007, 'Request timeout', 504, 'upstream_timeout', 'server_error', true],
+  [10000, 'Authentication error', 502, 'upstream_auth_failed', 'server_error', false],
+  [9999, 'Something else', 502, 'upstream_error', 'server_error', true],
 ];
 
 /**

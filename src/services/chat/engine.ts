@@ -5,11 +5,11 @@
  */
 import { invalidRequest } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
-import type { ResolvedModel } from '../catalog';
+import type { ResolvedModel } from '../models/catalog';
 import type { Services } from '../index';
-import { pipeWithErrorEvent, sseData } from '../sse';
-import { firstStopMatch } from '../stop-sequences';
-import { upstreamCall } from '../upstream-errors';
+import { pipeWithErrorEvent, sseData } from '../../lib/sse';
+import { firstStopMatch } from '../../lib/stop-sequences';
+import { upstreamCall } from '../upstream/errors';
 import { usageOf, type Usage } from '../usage';
 import { fitMaxTokens } from './context';
 import { jsonModeInputs } from './json-mode';

@@ -1,4 +1,4 @@
-import { SSE_DONE } from '../sse';
+import { SSE_DONE } from '../../lib/sse';
 
 /**
  * Interleaves several SSE byte streams (one per choice, n > 1) into one, forwarding each chunk as

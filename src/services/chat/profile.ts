@@ -1,4 +1,4 @@
-import { numericProperty } from '../catalog';
+import { numericProperty } from '../models/catalog';
 import type { CatalogModel } from '../upstream';
 
 /**

@@ -1,7 +1,7 @@
 import { ApiError } from '../../errors';
-import { SseDecoder, SSE_DONE, sseData } from '../sse';
-import { StopMatcher } from '../stop-sequences';
-import { toApiError } from '../upstream-errors';
+import { SseDecoder, SSE_DONE, sseData } from '../../lib/sse';
+import { StopMatcher } from '../../lib/stop-sequences';
+import { toApiError } from '../upstream/errors';
 import { UpstreamError } from '../upstream';
 import { toUpstreamError } from '../upstream/normalize-error';
 import { usageOf, type Usage } from '../usage';

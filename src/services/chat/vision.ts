@@ -1,5 +1,5 @@
 import { ApiError, invalidRequest } from '../../errors';
-import { fromBase64, toBase64 } from '../base64';
+import { fromBase64, toBase64 } from '../../lib/base64';
 
 /** Largest image accepted, from a data URL or downloaded. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;

@@ -34,7 +34,7 @@ export function anthropicErrorType(status: number | undefined, error: OpenAIErro
   if (code === 'rate_limit_exceeded' || status === 429) return 'rate_limit_error';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
-  if (status === 404) return 'not_found_error';
+  if (status === 404 || status === 410) return 'not_found_error';
   if (status !== undefined) return status < 500 ? 'invalid_request_error' : 'api_error';
   return error.type === 'invalid_request_error' ? 'invalid_request_error' : 'api_error';
 }

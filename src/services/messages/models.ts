@@ -5,7 +5,7 @@
  * proxy's other aliases are used as they are.
  */
 import type { Config } from '../../config';
-import { numericProperty } from '../catalog';
+import { numericProperty } from '../models/catalog';
 import type { CatalogModel } from '../upstream';
 import type { Services } from '../index';
 

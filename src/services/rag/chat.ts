@@ -1,7 +1,7 @@
 /**
  * POST /v1/rag/chat: retrieve passages for the last user message, put them in a system message
  * that asks for [n] citations, and run an ordinary chat completion. The sources go back beside
- * the OpenAI shapes, never inside them (see README, "RAG").
+ * the OpenAI shapes, never inside them (see docs/rag.md).
  */
 import { ApiError, invalidRequest } from '../../errors';
 import type { ChatMessage } from '../../schemas/chat';

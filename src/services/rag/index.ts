@@ -6,7 +6,7 @@
 import type { Config } from '../../config';
 import type { Env } from '../../env';
 import { ApiError } from '../../errors';
-import { embeddingModelInfo } from '../embedding-models';
+import { embeddingModelInfo } from '../models/embeddings';
 import type { Services } from '../index';
 import type { TransportKind } from '../upstream';
 import { D1ChunkStore } from './d1';
@@ -47,5 +47,5 @@ export function requireRag(services: Services): Rag {
   const setup = services.rag;
   if ('index' in setup) return setup;
   const add = setup.missing.map((b) => howToAdd(b, services.config)).join(' and ');
-  throw new ApiError(501, `RAG is not configured on this proxy: add ${add}. See the README, section "RAG".`, 'server_error', null, 'rag_not_configured');
+  throw new ApiError(501, `RAG is not configured on this proxy: add ${add}. See docs/rag.md.`, 'server_error', null, 'rag_not_configured');
 }

@@ -22,7 +22,7 @@ const unsupported = (message: string, param: string) => invalidRequest(message, 
 
 /** Why stored state is unavailable, and what to do instead. */
 export const NO_STORE =
-  'This proxy stores responses only when the RESPONSES_STORE KV namespace is bound (README, "Responses API"): bind it, or send the whole conversation in `input` with `store: false` (earlier output items, messages, function_call and reasoning items, can be passed back as they are; with the Vercel AI SDK, providerOptions: { openai: { store: false } }).';
+  'This proxy stores responses only when the RESPONSES_STORE KV namespace is bound (docs/responses.md): bind it, or send the whole conversation in `input` with `store: false` (earlier output items, messages, function_call and reasoning items, can be passed back as they are; with the Vercel AI SDK, providerOptions: { openai: { store: false } }).';
 
 /** Request-level features with no counterpart here. */
 function rejectUnsupported(req: CreateResponseRequest): void {
@@ -220,5 +220,5 @@ export function inResponsesTerms(err: unknown, origins: readonly string[]): unkn
   if (!(err instanceof ApiError) || !err.param) return err;
   const m = /^messages\[(\d+)\]/.exec(err.param);
   const param = m ? (origins[Number(m[1])] ?? 'input') + err.param.slice(m[0].length) : (PARAMS[err.param] ?? err.param);
-  return param === err.param ? err : new ApiError(err.status, err.message, err.type, param, err.code);
+  return param === err.param ? err : new ApiError(err.status, err.message, err.type, param, err.code, err.headers);
 }

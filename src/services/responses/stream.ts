@@ -41,8 +41,9 @@ interface OpenCall {
   head: string;
 }
 
-/** OpenAI's ResponseError codes a stream failure can carry. */
-const failureCode = (code: string) => (code === 'rate_limit_exceeded' || code === 'insufficient_quota' ? 'rate_limit_exceeded' : 'server_error');
+/** OpenAI's ResponseError codes a stream failure can carry: every 429 of the error table is a rate limit there. */
+const RATE_LIMITED = new Set(['rate_limit_exceeded', 'insufficient_quota', 'upstream_overloaded']);
+const failureCode = (code: string) => (RATE_LIMITED.has(code) ? 'rate_limit_exceeded' : 'server_error');
 
 const outputText = (text: string): OutputTextPart => ({ type: 'output_text', text, annotations: [], logprobs: [] });
 

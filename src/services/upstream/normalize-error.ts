@@ -1,7 +1,5 @@
+import { codeInMessage } from './error-table';
 import { UpstreamError } from './types';
-
-/** Pulls the Cloudflare error code out of a thrown binding error ("3040: Capacity temporarily exceeded"). */
-const CODE_IN_MESSAGE = /(?:^|\D)(\d{4,5})(?=:|\s|$)/;
 
 export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
@@ -13,6 +11,7 @@ export function toUpstreamError(err: unknown, secrets: readonly (string | undefi
   if (err instanceof UpstreamError) return err;
   if (err instanceof Error && err.name === 'AbortError') throw err;
   const message = scrub(err instanceof Error ? err.message : String(err), secrets);
-  const code = CODE_IN_MESSAGE.exec(message)?.[1];
-  return new UpstreamError(message, code ? Number(code) : undefined);
+  // Only codes the error table knows are read out of the text ("3040: Capacity temporarily exceeded").
+  const own = (err as { code?: unknown } | null)?.code;
+  return new UpstreamError(message, typeof own === 'number' && codeInMessage(`${own}:`) ? own : codeInMessage(message));
 }

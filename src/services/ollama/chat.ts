@@ -1,0 +1,230 @@
+import { invalidRequest } from '../../errors';
+import type { ChatCompletionRequest, ChatMessage } from '../../schemas/chat';
+import type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage } from '../../schemas/ollama';
+import { createChatCompletion, type ChatCompletion } from '../chat';
+import type { Services } from '../index';
+import { modelIdOf } from './models';
+import { doneReason, ns, ollamaNdjson, toolCallOf, type OllamaKind } from './stream';
+
+/**
+ * The Ollama chat / generate API as a translator over createChatCompletion: Ollama request
+ * in, OpenAI chat request to the chat service, its answer (JSON or SSE bytes) back in Ollama's
+ * shape. Model resolution, upstream calls, stop sequences and usage all stay in the chat service.
+ */
+
+const unsupported = (param: string, what: string, hint = '') =>
+  invalidRequest(`${what} is not supported by this proxy.${hint}`, param, 'unsupported_parameter');
+
+const IMAGE_TYPES: readonly [string, string][] = [
+  ['/9j/', 'image/jpeg'],
+  ['iVBORw0KGgo', 'image/png'],
+  ['R0lGOD', 'image/gif'],
+  ['UklGR', 'image/webp'],
+];
+
+/** Ollama images are bare base64; OpenAI image parts are data URLs, so the type is read from the magic bytes. */
+function dataUrl(image: string, param: string): string {
+  if (image.startsWith('data:')) return image;
+  const type = IMAGE_TYPES.find(([prefix]) => image.startsWith(prefix))?.[1];
+  if (!type) throw invalidRequest(`'${param}' is not a base64-encoded PNG, JPEG, GIF or WebP image.`, param, 'invalid_value');
+  return `data:${type};base64,${image}`;
+}
+
+function userContent(text: string, images: readonly string[] | null | undefined, param: string): Extract<ChatMessage, { role: 'user' }>['content'] {
+  if (!images?.length) return text;
+  return [
+    ...(text ? [{ type: 'text' as const, text }] : []),
+    ...images.map((image, j) => ({ type: 'image_url' as const, image_url: { url: dataUrl(image, `${param}[${j}]`) } })),
+  ];
+}
+
+/**
+ * Ollama messages -> OpenAI messages. Ollama tool calls carry no ids (newer clients may send
+ * one): each gets a stable id, and a tool result is matched to the earliest unanswered call
+ * of the same `tool_name` (or simply the earliest), which is how Ollama pairs them.
+ */
+function toChatMessages(messages: readonly OllamaMessage[]): ChatMessage[] {
+  const pending: { id: string; name: string }[] = [];
+  return messages.map((m, i): ChatMessage => {
+    const text = m.content ?? '';
+    if (m.images?.length && m.role !== 'user') throw unsupported(`messages[${i}].images`, `Images on a ${m.role} message`);
+    switch (m.role) {
+      case 'system':
+        return { role: 'system', content: text };
+      case 'user':
+        return { role: 'user', content: userContent(text, m.images, `messages[${i}].images`) };
+      case 'assistant': {
+        // Earlier turns' `thinking` is not sent back: reasoning models are not meant to see it.
+        if (!m.tool_calls?.length) return { role: 'assistant', content: text };
+        const toolCalls = m.tool_calls.map((call, j) => {
+          const id = call.id || `call_${i}_${j}`;
+          pending.push({ id, name: call.function.name });
+          const args = call.function.arguments;
+          return { id, type: 'function' as const, function: { name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) } };
+        });
+        return { role: 'assistant', content: text || null, tool_calls: toolCalls };
+      }
+      case 'tool': {
+        let at = pending.findIndex((p) => (m.tool_call_id ? p.id === m.tool_call_id : !m.tool_name || p.name === m.tool_name));
+        if (at === -1 && !m.tool_call_id && pending.length) at = 0; // no call of that name: the earliest one
+        const id = m.tool_call_id || pending[at]?.id || `call_${i}`;
+        if (at !== -1) pending.splice(at, 1);
+        return { role: 'tool', content: text, tool_call_id: id };
+      }
+    }
+  });
+}
+
+type Common = Pick<OllamaChatRequest, 'options' | 'format' | 'think'>;
+
+/** options / format / think -> the OpenAI request fields the chat service understands. */
+function samplingOf(req: Common): Partial<ChatCompletionRequest> {
+  const o = req.options ?? {};
+  const out: Partial<ChatCompletionRequest> = {};
+  if (o.temperature != null) out.temperature = o.temperature;
+  if (o.top_p != null) out.top_p = o.top_p;
+  if (o.top_k != null) out.top_k = o.top_k;
+  if (o.seed != null) out.seed = o.seed;
+  if (o.frequency_penalty != null) out.frequency_penalty = o.frequency_penalty;
+  if (o.presence_penalty != null) out.presence_penalty = o.presence_penalty;
+  if (o.repeat_penalty != null) out.repetition_penalty = o.repeat_penalty;
+  if (o.num_predict === 0) {
+    throw invalidRequest("Invalid value for 'options.num_predict': use a positive number, or -1 / -2 for the default.", 'options.num_predict', 'invalid_value');
+  }
+  if (o.num_predict != null && o.num_predict > 0) out.max_tokens = o.num_predict;
+  if (o.stop != null) out.stop = typeof o.stop === 'string' ? [o.stop] : o.stop;
+  const format = req.format;
+  if (typeof format === 'string') {
+    if (format === 'json') out.response_format = { type: 'json_object' };
+    else if (format !== '') throw invalidRequest(`Invalid value for 'format': expected "json" or a JSON schema object.`, 'format', 'invalid_value');
+  } else if (format) {
+    out.response_format = { type: 'json_schema', json_schema: { name: 'ollama_format', schema: format } };
+  }
+  if (req.think != null) {
+    // Passed along as sent (the chat service may use it); levels are OpenAI's reasoning_effort.
+    (out as Record<string, unknown>).think = req.think;
+    if (typeof req.think === 'string') out.reasoning_effort = req.think;
+  }
+  return out;
+}
+
+/** keep_alive 0 ("0", "0s", "0m") asks Ollama to unload the model. */
+const isUnload = (keepAlive: string | number | null | undefined) =>
+  keepAlive != null && (typeof keepAlive === 'number' ? keepAlive === 0 : Number.parseFloat(keepAlive) === 0);
+
+export type OllamaResult = { stream: false; body: Record<string, unknown> } | { stream: true; body: ReadableStream<Uint8Array> };
+
+export interface Run {
+  kind: OllamaKind;
+  model: string;
+  think: OllamaChatRequest['think'];
+  started: number;
+}
+
+/**
+ * Ollama answers a request without messages / prompt by loading (or, with keep_alive 0,
+ * unloading) the model. Nothing is loaded here, but the model is still checked.
+ */
+async function loadResponse(services: Services, run: Run, keepAlive: OllamaChatRequest['keep_alive']): Promise<OllamaResult> {
+  await services.catalog.resolve(modelIdOf(run.model), 'openai-chat');
+  const empty = run.kind === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' };
+  return {
+    stream: false,
+    body: { model: run.model, created_at: new Date().toISOString(), ...empty, done_reason: isUnload(keepAlive) ? 'unload' : 'load', done: true },
+  };
+}
+
+async function complete(services: Services, run: Run, chat: ChatCompletionRequest, signal?: AbortSignal): Promise<OllamaResult> {
+  const result = await createChatCompletion(services, chat, signal);
+  const thinking = run.think !== false;
+  if (result.stream) {
+    return { stream: true, body: result.body.pipeThrough(ollamaNdjson({ kind: run.kind, model: run.model, started: run.started, thinking })) };
+  }
+  return { stream: false, body: fromCompletion(result.body, run, thinking) };
+}
+
+type LooseMessage = {
+  content?: string | null;
+  reasoning_content?: unknown;
+  reasoning?: unknown;
+  tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[] | null;
+};
+
+/**
+ * A chat.completion in Ollama's final shape. Without a stream the proxy cannot tell prompt
+ * evaluation from generation: prompt_eval_duration is 0 and eval_duration is the whole call.
+ */
+export function fromCompletion(completion: ChatCompletion, run: Run, thinking: boolean): Record<string, unknown> {
+  const choice = completion.choices[0];
+  const message = (choice?.message ?? {}) as LooseMessage;
+  const content = message.content ?? '';
+  const reasoning = message.reasoning_content ?? message.reasoning;
+  const thought = thinking && typeof reasoning === 'string' && reasoning ? { thinking: reasoning } : {};
+  const calls = message.tool_calls?.length
+    ? { tool_calls: message.tool_calls.map((c, i) => toolCallOf(i, c.function?.name ?? '', c.function?.arguments ?? '', c.id)) }
+    : {};
+  const elapsed = ns(Date.now() - run.started);
+  const answer =
+    run.kind === 'chat' ? { message: { role: 'assistant', content, ...thought, ...calls } } : { response: content, ...thought };
+  return {
+    model: run.model,
+    created_at: new Date().toISOString(),
+    ...answer,
+    done_reason: doneReason(choice?.finish_reason),
+    done: true,
+    total_duration: elapsed,
+    load_duration: 0,
+    prompt_eval_count: completion.usage.prompt_tokens,
+    prompt_eval_duration: 0,
+    eval_count: completion.usage.completion_tokens,
+    eval_duration: elapsed,
+  };
+}
+
+function chatRequest(model: string, messages: ChatMessage[], stream: boolean, req: Common): ChatCompletionRequest {
+  return {
+    ...samplingOf(req),
+    model: modelIdOf(model),
+    messages,
+    stream,
+    ...(stream && { stream_options: { include_usage: true } }),
+  } as ChatCompletionRequest;
+}
+
+/** The OpenAI request an /api/chat body becomes (without messages it is a load request, see ollamaChat). */
+export function chatRequestOf(req: OllamaChatRequest): ChatCompletionRequest {
+  const chat = chatRequest(req.model, toChatMessages(req.messages ?? []), req.stream !== false, req);
+  if (req.tools?.length) chat.tools = req.tools;
+  return chat;
+}
+
+/** The OpenAI request an /api/generate body becomes: `system` + `prompt` (+ `images`) as a two-message chat. */
+export function generateRequestOf(req: OllamaGenerateRequest): ChatCompletionRequest {
+  if (req.raw) throw unsupported('raw', 'raw mode (a prompt without the chat template)', ' Send the text without raw, or use /api/chat.');
+  if (req.suffix) throw unsupported('suffix', 'Fill-in-the-middle (suffix)');
+  if (req.template) throw unsupported('template', 'A custom prompt template');
+  if (req.context?.length) {
+    throw unsupported('context', 'context', ' This proxy returns no context; send the conversation as messages to /api/chat.');
+  }
+  const messages: ChatMessage[] = [
+    ...(req.system ? [{ role: 'system' as const, content: req.system }] : []),
+    { role: 'user', content: userContent(req.prompt ?? '', req.images, 'images') },
+  ];
+  return chatRequest(req.model, messages, req.stream !== false, req);
+}
+
+/** POST /api/chat. Both handlers translate first, so an invalid option is refused on a load request too. */
+export async function ollamaChat(services: Services, req: OllamaChatRequest, started: number, signal?: AbortSignal): Promise<OllamaResult> {
+  const run: Run = { kind: 'chat', model: req.model, think: req.think, started };
+  const chat = chatRequestOf(req);
+  if (!req.messages?.length) return loadResponse(services, run, req.keep_alive);
+  return complete(services, run, chat, signal);
+}
+
+/** POST /api/generate */
+export async function ollamaGenerate(services: Services, req: OllamaGenerateRequest, started: number, signal?: AbortSignal): Promise<OllamaResult> {
+  const run: Run = { kind: 'generate', model: req.model, think: req.think, started };
+  const chat = generateRequestOf(req);
+  if (!req.prompt && !req.images?.length) return loadResponse(services, run, req.keep_alive);
+  return complete(services, run, chat, signal);
+}
