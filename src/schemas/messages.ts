@@ -102,7 +102,8 @@ export const ToolChoice = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('none') }),
 ]);
 
-const display = z.optional(z.enum(['summarized', 'omitted']));
+// `omitted` hides the thinking; other values (summarized, Claude Code's `updates`) show it.
+const display = z.optional(z.string());
 export const Thinking = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('enabled'), budget_tokens: z.int().check(z.gte(1024)), display }),
   z.looseObject({ type: z.literal('adaptive'), display }),

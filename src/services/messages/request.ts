@@ -73,16 +73,20 @@ function toolResultText(block: ToolResult, at: string, loaded: Set<string>): str
   return block.is_error ? `Error: ${text}` : text;
 }
 
+const unanswered = (i: number, ids: string[]) =>
+  invalid(`messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${ids.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`);
+
 /** The tool_use ids of an assistant message, to check the next user message answers them. */
 const toolUseIds = (m: MessageParam | undefined): string[] =>
   m?.role === 'assistant' && Array.isArray(m.content) ? m.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : [])) : [];
 
 function userMessages(m: MessageParam, i: number, previous: MessageParam | undefined, out: ChatMessage[], loaded: Set<string>): void {
+  const expected = new Set(toolUseIds(previous));
   if (typeof m.content === 'string') {
+    if (expected.size) throw unanswered(i, [...expected]);
     out.push({ role: 'user', content: m.content });
     return;
   }
-  const expected = new Set(toolUseIds(previous));
   const answered = new Set<string>();
   const parts: UserPart[] = [];
   m.content.forEach((b, j) => {
@@ -111,9 +115,7 @@ function userMessages(m: MessageParam, i: number, previous: MessageParam | undef
     }
   });
   const missing = [...expected].filter((id) => !answered.has(id));
-  if (missing.length) {
-    throw invalid(`messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`);
-  }
+  if (missing.length) throw unanswered(i, missing);
   // Text and images sent with tool results follow the tool messages, as the next user turn.
   if (parts.length) out.push({ role: 'user', content: parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('\n') : parts });
 }
@@ -223,10 +225,8 @@ export function toChatRequest(req: CreateMessageRequest | CountTokensRequest, mo
       if (text) system.push(text);
     } else if (m.role === 'user') userMessages(m, i, previous, conversation, loaded);
     else {
-      const unanswered = toolUseIds(previous);
-      if (unanswered.length) {
-        throw invalid(`messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${unanswered.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`);
-      }
+      const open = toolUseIds(previous);
+      if (open.length) throw unanswered(i, open);
       conversation.push(assistantMessage(m, i));
     }
   });

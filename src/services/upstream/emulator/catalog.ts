@@ -67,6 +67,9 @@ const TABLE = `
 @cf/openai/gpt-oss-120b g 2025-08-05 P 128000 fr
 @cf/openai/gpt-oss-20b g 2025-08-05 P 128000 fr
 @cf/moonshotai/kimi-k2.6 g 2026-04-20 C 262144 frv
+@cf/zai-org/glm-4.7-flash g 2026-01-28 C 131072 fr
+@cf/nvidia/nemotron-3-120b-a12b g 2026-02-24 C 256000 fr
+@cf/google/gemma-4-26b-a4b-it g 2026-04-02 C 256000 frv
 @cf/baai/bge-small-en-v1.5 e 2023-11-07 B 384,512
 @cf/baai/bge-base-en-v1.5 e 2023-09-27 B 768,512
 @cf/baai/bge-large-en-v1.5 e 2023-11-07 B 1024,512
