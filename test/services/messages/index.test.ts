@@ -242,3 +242,17 @@ describe('messages: streaming', () => {
     parseEvents(seen);
   });
 });
+
+describe('messages: pings', () => {
+  it('sends a ping while the upstream is quiet, and stops when the stream ends', async () => {
+    const { withPings } = await import('../../../src/services/messages/stream');
+    const { stream, release } = gatedStream('event: message_start\ndata: {}\n\n', 'event: message_stop\ndata: {}\n\n');
+    const reader = withPings(stream, 20).pipeThrough(new TextDecoderStream()).getReader();
+    let seen = '';
+    while (!seen.includes('event: ping')) seen += (await reader.read()).value;
+    expect(seen.startsWith('event: message_start')).toBe(true);
+    release();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) seen += r.value;
+    expect(seen.endsWith('event: message_stop\ndata: {}\n\n')).toBe(true);
+  });
+});
