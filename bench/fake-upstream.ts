@@ -9,8 +9,18 @@ import { CATALOG } from '../src/services/upstream/emulator/catalog';
 
 /** What bench/run.mjs passes in as the `BENCH` JSON binding: the one place the cases are sized. */
 export interface BenchParams {
-  models: { chat: string; slowChat: string; embeddings: string; sdxl: string; flux: string };
-  /** Token events in the instant chat stream. */
+  models: {
+    chat: string;
+    slowChat: string;
+    /** Streams OpenAI chunks whose deltas are tool-call argument fragments (qwen3's shape). */
+    tools: string;
+    /** Streams `{response}` tokens: thinking without the opening `<think>`, then the answer (deepseek-r1-distill). */
+    reasoning: string;
+    embeddings: string;
+    sdxl: string;
+    flux: string;
+  };
+  /** Token events in each instant stream (chat, tool call, reasoning). */
   streamEvents: number;
   /** Token events in the slow stream, one every `slowIntervalMs`. */
   slowEvents: number;
@@ -54,6 +64,22 @@ function streamOf(chunks: readonly Uint8Array[], delayMs?: (i: number) => number
   });
 }
 
+/**
+ * A tool call streamed as OpenAI chunks, as qwen3 sends it: the role, the call's id and name,
+ * `count` argument fragments that together are one JSON object, then finish_reason and usage.
+ */
+function toolCallEvents(count: number) {
+  const choice = (delta: unknown, finish: string | null = null) => ({ choices: [{ index: 0, delta, finish_reason: finish }] });
+  const fragment = (i: number) => (i === 0 ? '{"items": [' : i === count - 1 ? '"last"]}' : `"item ${i}", `);
+  return [
+    sse(choice({ role: 'assistant', content: '' })),
+    sse(choice({ tool_calls: [{ id: 'chatcmpl-tool-bench', type: 'function', index: 0, function: { name: 'record' } }] })),
+    ...Array.from({ length: count }, (_, i) => sse(choice({ tool_calls: [{ index: 0, function: { arguments: fragment(i) } }] }))),
+    sse({ ...choice({}, 'tool_calls'), usage: { prompt_tokens: 40, completion_tokens: count, total_tokens: 40 + count } }),
+    sse('[DONE]'),
+  ];
+}
+
 function build(p: BenchParams) {
   const random = prng(42);
   const tokenEvents = (count: number, token: (i: number) => string) => [
@@ -80,6 +106,11 @@ function build(p: BenchParams) {
     },
     stream: tokenEvents(p.streamEvents, (i) => (i % 8 === 0 ? ' the' : ' tok')),
     slowStream: tokenEvents(p.slowEvents, (i) => ` slow${String(i).padStart(2, '0')}`),
+    toolStream: toolCallEvents(p.streamEvents),
+    // Half thinking, then `</think>`, then half answer: the splitter sees every token.
+    reasoningStream: tokenEvents(p.streamEvents, (i) =>
+      i < p.streamEvents / 2 ? (i % 8 === 0 ? ' hmm' : ' why') : i === p.streamEvents / 2 ? '</think>\n\nSo' : ' ans',
+    ),
     // bge returns float32 values widened to doubles: long decimals, as the real JSON carries them.
     embeddings: Array.from({ length: p.embeddingRows }, () =>
       Array.from({ length: p.embeddingDims }, () => Math.fround((random() - 0.5) / 8)),
@@ -106,6 +137,10 @@ export function fakeAI(p: BenchParams) {
       switch (model) {
         case p.models.chat:
           return inputs.stream ? streamOf(out.stream) : { ...out.chat };
+        case p.models.tools:
+          return streamOf(out.toolStream);
+        case p.models.reasoning:
+          return streamOf(out.reasoningStream);
         case p.models.slowChat:
           return streamOf(out.slowStream, (i) => (i < p.slowEvents ? p.slowIntervalMs : 0));
         case p.models.embeddings: {

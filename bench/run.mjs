@@ -4,7 +4,8 @@
  * through miniflare with an instant fake upstream (bench/fake-upstream.ts), and measures each case
  * against a bare pass-through Worker on the same upstream (bench/floor-worker.ts), in one run:
  * latency per request from here (sequential requests, body read to the end) and CPU per request
- * of each workerd process (utime + stime from /proc/<pid>/stat over the measured requests).
+ * of each workerd process (its threads' run time from /proc, over the measured requests, proxy and
+ * floor alternating), "proxy ÷ floor" per case and CPU per event for the streams; the start-up.
  * Then the time to the first content byte of a slow stream, and the production bundle's gzip size.
  * Prints a table and writes the figures to bench/results.json (git-ignored).
  */
@@ -25,6 +26,8 @@ const PARAMS = {
   models: {
     chat: '@cf/meta/llama-3.1-8b-instruct',
     slowChat: '@cf/meta/llama-3.2-1b-instruct',
+    tools: '@cf/qwen/qwen3-30b-a3b-fp8',
+    reasoning: '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b',
     embeddings: '@cf/baai/bge-large-en-v1.5',
     sdxl: '@cf/stabilityai/stable-diffusion-xl-base-1.0',
     flux: '@cf/black-forest-labs/flux-1-schnell',
@@ -47,6 +50,11 @@ const SLOW_RUNS = 5;
 const count = (text, needle) => text.split(needle).length - 1;
 const jsonOf = (bytes) => JSON.parse(new TextDecoder().decode(bytes));
 const textOf = (bytes) => new TextDecoder().decode(bytes);
+const floorEvents = (n) => (b) => {
+  const found = count(textOf(b), 'data: ');
+  return found === n ? null : `${found} events, expected ${n}`;
+};
+const EVENTS = PARAMS.streamEvents.toLocaleString('en');
 
 /** `proxy(bytes)` / `floor(bytes)` check a first response: null when it is what the case claims to measure, else the problem. */
 const CASES = [
@@ -67,27 +75,91 @@ const CASES = [
   },
   {
     key: 'stream',
-    name: `chat, ${PARAMS.streamEvents.toLocaleString('en')}-chunk stream`,
+    name: `chat, ${EVENTS}-chunk stream`,
     path: '/v1/chat/completions',
+    events: PARAMS.streamEvents,
     body: { model: PARAMS.models.chat, messages: [{ role: 'user', content: 'Write at length.' }], stream: true },
     proxy: (b) => {
       const t = textOf(b);
       const n = count(t, '"delta":{"content":');
       return n !== PARAMS.streamEvents ? `${n} content chunks` : t.endsWith('data: [DONE]\n\n') ? null : 'no [DONE]';
     },
-    floor: (b) => (count(textOf(b), 'data: ') === PARAMS.streamEvents + 2 ? null : 'wrong event count'),
+    floor: floorEvents(PARAMS.streamEvents + 2),
   },
   {
     key: 'responses-stream',
-    name: `responses, ${PARAMS.streamEvents.toLocaleString('en')}-delta stream`,
+    name: `responses, ${EVENTS}-delta stream`,
     path: '/v1/responses',
+    events: PARAMS.streamEvents,
     body: { model: PARAMS.models.chat, input: 'Write at length.', stream: true },
     proxy: (b) => {
       const t = textOf(b);
       const n = count(t, 'event: response.output_text.delta\n');
       return n !== PARAMS.streamEvents ? `${n} text deltas` : t.includes('event: response.completed\n') ? null : 'no response.completed';
     },
-    floor: (b) => (count(textOf(b), 'data: ') === PARAMS.streamEvents + 2 ? null : 'wrong event count'),
+    floor: floorEvents(PARAMS.streamEvents + 2),
+  },
+  {
+    key: 'ollama-stream',
+    name: `ollama /api/chat, ${EVENTS}-line stream`,
+    path: '/api/chat',
+    events: PARAMS.streamEvents,
+    // stream: true is Ollama's default; sent so that the floor streams too.
+    body: { model: PARAMS.models.chat, messages: [{ role: 'user', content: 'Write at length.' }], stream: true },
+    proxy: (b) => {
+      const lines = textOf(b).trimEnd().split('\n').map((l) => JSON.parse(l));
+      const n = lines.filter((l) => l.done === false && l.message?.content).length;
+      return n !== PARAMS.streamEvents ? `${n} content lines` : lines.at(-1).done === true ? null : 'no done line';
+    },
+    floor: floorEvents(PARAMS.streamEvents + 2),
+  },
+  {
+    key: 'completions-stream',
+    name: `completions (legacy), ${EVENTS}-chunk stream`,
+    path: '/v1/completions',
+    events: PARAMS.streamEvents,
+    body: { model: PARAMS.models.chat, prompt: 'Write at length.', stream: true },
+    proxy: (b) => {
+      const t = textOf(b);
+      const n = count(t, '"object":"text_completion"');
+      // Every token chunk, the finish chunk; no usage chunk without include_usage.
+      return n !== PARAMS.streamEvents + 1 ? `${n} text_completion chunks` : t.endsWith('data: [DONE]\n\n') ? null : 'no [DONE]';
+    },
+    floor: floorEvents(PARAMS.streamEvents + 2),
+  },
+  {
+    key: 'tool-stream',
+    name: `chat, tool call in ${EVENTS} argument deltas`,
+    path: '/v1/chat/completions',
+    events: PARAMS.streamEvents,
+    body: {
+      model: PARAMS.models.tools,
+      messages: [{ role: 'user', content: 'Record a long list.' }],
+      tools: [{ type: 'function', function: { name: 'record', parameters: { type: 'object', properties: { items: { type: 'array', items: { type: 'string' } } } } } }],
+      stream: true,
+    },
+    proxy: (b) => {
+      const t = textOf(b);
+      const n = count(t, '"function":{"arguments":');
+      return n !== PARAMS.streamEvents ? `${n} argument deltas` : t.includes('"finish_reason":"tool_calls"') ? null : 'no tool_calls finish';
+    },
+    floor: floorEvents(PARAMS.streamEvents + 4),
+  },
+  {
+    key: 'reasoning-stream',
+    name: `chat, <think> reasoning then answer, ${EVENTS} tokens`,
+    path: '/v1/chat/completions',
+    events: PARAMS.streamEvents,
+    body: { model: PARAMS.models.reasoning, messages: [{ role: 'user', content: 'Think it through.' }], stream: true },
+    proxy: (b) => {
+      const t = textOf(b);
+      const reasoning = count(t, '"delta":{"reasoning_content":');
+      const content = count(t, '"delta":{"content":');
+      // The `</think>` token yields the answer's first word; every other token is one delta.
+      const half = PARAMS.streamEvents / 2;
+      return reasoning === half && content === half ? null : `${reasoning} reasoning and ${content} content deltas`;
+    },
+    floor: floorEvents(PARAMS.streamEvents + 2),
   },
   {
     key: 'messages-stream',
@@ -194,8 +266,25 @@ function workerdChildren() {
   return found;
 }
 
-/** utime + stime of a process, all threads, in ms. */
+/**
+ * CPU time of a process in ms, all threads: the sum of each thread's run time from
+ * /proc/<pid>/task/<tid>/schedstat (nanoseconds, so one request can be timed), else utime + stime
+ * from /proc/<pid>/stat (clock ticks, 10 ms each) where schedstat is missing.
+ */
 function cpuMs(pid) {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // The thread ended while we looked.
+      }
+    }
+    if (ns > 0) return ns / 1e6;
+  } catch {
+    // No schedstat: fall back to the coarse counters.
+  }
   const { fields } = statFields(pid);
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
@@ -204,6 +293,7 @@ const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSy
 
 async function startWorker(scriptPath) {
   const before = workerdChildren();
+  const started = performance.now();
   // miniflare 5's own option shape (its README still documents the v4 one). No request logging:
   // it would add work in workerd and here for every request.
   const mf = new Miniflare({
@@ -225,7 +315,7 @@ async function startWorker(scriptPath) {
   const url = (await mf.ready).href.replace(/\/$/, '');
   const pids = [...workerdChildren()].filter((p) => !before.has(p));
   if (pids.length !== 1) throw new Error(`expected one new workerd process, found ${pids.length}`);
-  return { mf, url, pid: pids[0] };
+  return { mf, url, pid: pids[0], readyMs: performance.now() - started, readyCpuMs: cpuMs(pids[0]) };
 }
 
 // ---------- measuring ----------
@@ -251,11 +341,9 @@ const stats = (samples) => {
   return { mean: samples.reduce((s, x) => s + x, 0) / samples.length, p50: at(0.5), p99: at(0.99) };
 };
 
-/** Checks one response, warms up, then measures `n` sequential requests (n from the warm-up if not given). */
-async function measure(target, c, side, n) {
-  const url = target.url + c.path;
-  const init = requestInit(c.body);
-  const first = await once(url, init);
+/** Sends a case's first request to one side and checks it: null when it is what the case claims, else the side's result. */
+async function check(target, c, side) {
+  const first = await once(target.url + c.path, requestInit(c.body));
   if (!first.res.ok) {
     let code;
     try {
@@ -270,24 +358,67 @@ async function measure(target, c, side, n) {
   } catch (err) {
     problem = String(err);
   }
-  if (problem) return { status: 'error', error: `unexpected response: ${problem}` };
+  return problem ? { status: 'error', error: `unexpected response: ${problem}` } : { status: 'ok', responseBytes: first.bytes.length };
+}
+
+/**
+ * Measures a case on both Workers at once: checks each side's first response, warms up, then
+ * sends the same number of requests to each, alternating proxy and floor, so that load from
+ * elsewhere on the machine falls on both sides alike. CPU is per workerd process, so the two
+ * never mix. A side whose check failed is left out (and the other measured alone).
+ */
+async function measure(targets, c) {
+  const sides = {};
+  for (const side of ['proxy', 'floor']) sides[side] = await check(targets[side], c, side);
+  const live = Object.keys(sides).filter((side) => sides[side].status === 'ok');
+  if (!live.length) return sides;
+  const run = live.map((side) => ({ side, target: targets[side], url: targets[side].url + c.path, init: requestInit(c.body) }));
 
   const warmup = [];
   const warmStart = performance.now();
-  while (warmup.length < 10 || performance.now() - warmStart < WARMUP_MS) warmup.push((await once(url, init)).ms);
-  const requests = n ?? Math.max(MIN_REQUESTS, Math.min(MAX_REQUESTS, Math.round(BUDGET_MS / stats(warmup).mean)));
-
-  const latencies = new Array(requests);
-  let failed = 0;
-  const cpuBefore = cpuMs(target.pid);
-  for (let i = 0; i < requests; i++) {
-    const r = await once(url, init);
-    latencies[i] = r.ms;
-    if (!r.res.ok) failed++;
+  while (warmup.length < 10 || performance.now() - warmStart < WARMUP_MS) {
+    for (const r of run) {
+      const { ms } = await once(r.url, r.init);
+      if (r === run[0]) warmup.push(ms);
+    }
   }
-  const cpu = cpuMs(target.pid) - cpuBefore;
-  if (failed) return { status: 'error', error: `${failed} of ${requests} measured requests failed` };
-  return { status: 'ok', requests, responseBytes: first.bytes.length, ...stats(latencies), cpuPerRequest: cpu / requests };
+  const requests = Math.max(MIN_REQUESTS, Math.min(MAX_REQUESTS, Math.round(BUDGET_MS / stats(warmup).mean)));
+
+  for (const r of run) {
+    r.latencies = new Array(requests);
+    r.failed = 0;
+  }
+  // Each process's CPU over the whole loop: an idle workerd uses next to none, and work done after
+  // a response ends (garbage collection, say) still counts.
+  for (const r of run) r.cpuBefore = cpuMs(r.target.pid);
+  for (let i = 0; i < requests; i++) {
+    for (const r of run) {
+      const res = await once(r.url, r.init);
+      r.latencies[i] = res.ms;
+      if (!res.res.ok) r.failed++;
+    }
+  }
+  for (const r of run) r.cpu = cpuMs(r.target.pid) - r.cpuBefore;
+  for (const r of run) {
+    sides[r.side] = r.failed
+      ? { status: 'error', error: `${r.failed} of ${requests} measured requests failed` }
+      : { ...sides[r.side], requests, ...stats(r.latencies), cpuPerRequest: r.cpu / requests };
+  }
+  return sides;
+}
+
+/**
+ * Isolate start-up: the workerd process's CPU when it reports ready (workerd itself, plus
+ * compiling and evaluating the script), then the first request after load (a non-stream chat:
+ * the app builds its services and reads the catalog on it) against the same request warm.
+ */
+async function startup(target, c) {
+  const init = requestInit(c.body);
+  const cpuBefore = cpuMs(target.pid);
+  const first = await once(target.url + c.path, init);
+  const firstCpu = cpuMs(target.pid) - cpuBefore;
+  if (!first.res.ok) throw new Error(`start-up request: HTTP ${first.res.status} ${textOf(first.bytes).slice(0, 200)}`);
+  return { readyMs: target.readyMs, readyCpuMs: target.readyCpuMs, firstRequestMs: first.ms, firstRequestCpuMs: firstCpu };
 }
 
 /** One slow stream: when the headers, the first byte and the first content token arrive, and the end. */
@@ -325,19 +456,39 @@ const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(
 const signed = (x) => (x >= 0 ? '+' : '-') + ms(Math.abs(x));
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-const COLUMNS = `${''.padEnd(11)}${'requests'.padStart(8)}${'body KiB'.padStart(10)}   ${'latency ms mean / p50 / p99'.padEnd(28)}${'CPU ms'.padStart(7)}`;
+const ratio = (proxy, floor) => (proxy.status === 'ok' && floor.status === 'ok' && floor.cpuPerRequest > 0 ? proxy.cpuPerRequest / floor.cpuPerRequest : null);
+const perEvent = (c, r) => (c.events && r.status === 'ok' ? (r.cpuPerRequest * 1000) / c.events : null);
+const us = (x) => (x == null ? '' : x.toFixed(1));
+
+const COLUMNS = `${''.padEnd(11)}${'requests'.padStart(8)}${'body KiB'.padStart(10)}   ${'latency ms mean / p50 / p99'.padEnd(28)}${'CPU ms'.padStart(7)}${'µs/event'.padStart(10)}`;
 
 function printCase(c, proxy, floor) {
   const row = (label, r) =>
     r.status === 'ok'
-      ? `  ${label.padEnd(9)}${String(r.requests).padStart(8)}${(r.responseBytes / 1024).toFixed(1).padStart(10)}   ${`${ms(r.mean)} / ${ms(r.p50)} / ${ms(r.p99)}`.padEnd(28)}${ms(r.cpuPerRequest).padStart(7)}`
+      ? `  ${label.padEnd(9)}${String(r.requests).padStart(8)}${(r.responseBytes / 1024).toFixed(1).padStart(10)}   ${`${ms(r.mean)} / ${ms(r.p50)} / ${ms(r.p99)}`.padEnd(28)}${ms(r.cpuPerRequest).padStart(7)}${us(perEvent(c, r)).padStart(10)}`
       : `  ${label.padEnd(9)}${r.status === 'absent' ? 'n/a (endpoint not present)' : `error: ${r.error}`}`;
   console.log(c.name);
   console.log(row('proxy', proxy));
   console.log(row('floor', floor));
-  if (proxy.status === 'ok' && floor.status === 'ok') {
+  const x = ratio(proxy, floor);
+  if (x != null) {
     const latency = `${signed(proxy.mean - floor.mean)} / ${signed(proxy.p50 - floor.p50)}`;
-    console.log(`  ${'overhead'.padEnd(9)}${''.padStart(18)}   ${latency.padEnd(28)}${signed(proxy.cpuPerRequest - floor.cpuPerRequest).padStart(7)}`);
+    const eventOverhead = c.events ? us(perEvent(c, proxy) - perEvent(c, floor)) : '';
+    console.log(`  ${'overhead'.padEnd(9)}${''.padStart(18)}   ${latency.padEnd(28)}${signed(proxy.cpuPerRequest - floor.cpuPerRequest).padStart(7)}${eventOverhead.padStart(10)}   proxy ÷ floor ${x.toFixed(2)}×`);
+  }
+}
+
+/** The headline: proxy ÷ floor CPU for every case, in one table. */
+function printSummary(cases) {
+  console.log(`\n${'CPU, proxy ÷ floor'.padEnd(54)}${'proxy ms'.padStart(9)}${'floor ms'.padStart(9)}${'ratio'.padStart(8)}${'µs/event over floor'.padStart(21)}`);
+  for (const c of cases) {
+    const { proxy, floor } = c;
+    if (c.ratio == null) {
+      console.log(`  ${c.name.padEnd(52)}${proxy.status === 'absent' ? 'n/a (endpoint not present)' : 'not measured'}`);
+      continue;
+    }
+    const event = c.perEventUs ? us(c.perEventUs.proxy - c.perEventUs.floor) : '';
+    console.log(`  ${c.name.padEnd(52)}${ms(proxy.cpuPerRequest).padStart(9)}${ms(floor.cpuPerRequest).padStart(9)}${`${c.ratio.toFixed(2)}×`.padStart(8)}${event.padStart(21)}`);
   }
 }
 
@@ -362,23 +513,26 @@ async function main() {
       miniflare: JSON.parse(readFileSync(join(root, 'node_modules', 'miniflare', 'package.json'), 'utf8')).version,
     };
     console.log(`\nMachine: ${machine}; Node ${versions.node}, workerd ${versions.workerd} (miniflare ${versions.miniflare}).`);
-    console.log('Sequential requests; latency from here to the body\'s last byte; CPU = workerd utime+stime per request.');
+    console.log('Sequential requests, proxy and floor alternating; latency from here to the body\'s last byte;');
+    console.log('CPU = the workerd process\'s CPU time (all threads) per request; µs/event = CPU per request ÷ events.');
     console.log('proxy = this Worker, floor = a bare pass-through Worker on the same instant fake upstream.\n');
     console.log(COLUMNS);
 
+    // Before anything else has run in either isolate.
+    const startupCase = CASES.find((c) => c.key === 'chat');
+    const start = { proxy: await startup(targets.proxy, startupCase), floor: await startup(targets.floor, startupCase) };
+
     const cases = [];
     for (const c of CASES) {
-      const proxy = await measure(targets.proxy, c, 'proxy');
-      // Same request count on both sides; the floor sizes itself when the proxy has nothing to measure.
-      const floor = await measure(targets.floor, c, 'floor', proxy.status === 'ok' ? proxy.requests : undefined);
+      const { proxy, floor } = await measure(targets, c);
       printCase(c, proxy, floor);
       const overhead =
         proxy.status === 'ok' && floor.status === 'ok'
           ? { mean: proxy.mean - floor.mean, p50: proxy.p50 - floor.p50, cpuPerRequest: proxy.cpuPerRequest - floor.cpuPerRequest }
           : null;
-      cases.push({ key: c.key, name: c.name, proxy, floor, overhead });
+      const perEventUs = c.events && overhead ? { proxy: perEvent(c, proxy), floor: perEvent(c, floor) } : undefined;
+      cases.push({ key: c.key, name: c.name, events: c.events, proxy, floor, overhead, ratio: ratio(proxy, floor), perEventUs });
     }
-
     console.log('(overhead = proxy - floor. The floor sends the upstream output as it is, so where the proxy sends less,');
     console.log(' e.g. base64 embeddings instead of 2 MB of JSON numbers, the overhead can be negative.)');
 
@@ -390,6 +544,16 @@ async function main() {
       console.log(`  ${side.padEnd(9)}${ms(s.headers).padStart(8)}${ms(s.firstByte).padStart(12)}${ms(s.firstContent).padStart(13)}${ms(s.total).padStart(8)}`);
     }
 
+    printSummary(cases);
+
+    console.log('\nStart-up (ms): workerd ready (wall, and the process\'s CPU by then: workerd plus loading the script),');
+    console.log(`then the first request after load (${startupCase.name}), wall and CPU:`);
+    console.log(`${''.padEnd(11)}${'ready'.padStart(8)}${'ready CPU'.padStart(11)}${'1st request'.padStart(13)}${'1st CPU'.padStart(9)}`);
+    for (const side of ['proxy', 'floor']) {
+      const s = start[side];
+      console.log(`  ${side.padEnd(9)}${ms(s.readyMs).padStart(8)}${ms(s.readyCpuMs).padStart(11)}${ms(s.firstRequestMs).padStart(13)}${ms(s.firstRequestCpuMs).padStart(9)}`);
+    }
+
     const { bundle } = built;
     console.log(`\nProduction bundle (wrangler deploy --dry-run, minified): ${kib(bundle.minifiedBytes)}, gzip ${kib(bundle.gzipBytes)}.`);
     const seconds = (performance.now() - started) / 1000;
@@ -398,7 +562,7 @@ async function main() {
     console.log(`Total run: ${seconds.toFixed(0)} s; load average at the end ${load.join(' ')} on ${os.cpus().length} cores.`);
     console.log('Figures vary between runs and machines; compare proxy with floor within one run.');
 
-    const results = { date: new Date().toISOString(), machine, loadAverage: os.loadavg(), versions, params: PARAMS, cases, slowStream: slow, bundle, seconds };
+    const results = { date: new Date().toISOString(), machine, loadAverage: os.loadavg(), versions, params: PARAMS, cases, startup: start, slowStream: slow, bundle, seconds };
     writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('Figures written to bench/results.json.');
   } finally {

@@ -1,23 +1,17 @@
 #!/usr/bin/env node
 // Drives the playground page (GET /) in headless Chromium against `wrangler dev` on the emulator:
 // loads the model list, chats with streaming, generates an image. Run by `npm test`.
-// Without Chromium it skips with a note, except in CI (CI=true), where it must run.
-import { existsSync, mkdirSync } from 'node:fs';
+// The browser is the Chromium inside the npm package @sparticuz/chromium (nothing to install), or
+// the one CHROMIUM_PATH names (test/support/chromium.mjs).
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { findChromium, launchArgs } from '../support/chromium.mjs';
 import { root, startDevServer } from '../support/dev-server.mjs';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-if (!existsSync(executablePath)) {
-  const note = `browser test: Chromium not found at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  if (process.env.CI) {
-    console.error(`${note}: required in CI`);
-    process.exit(1);
-  }
-  console.log(`${note}: skipped`);
-  process.exit(0);
-}
+const found = await findChromium();
+const userDataDir = mkdtempSync(join(tmpdir(), 'playground-test-profile-'));
 
 const server = await startDevServer(['AI_TRANSPORT:emulator']);
 const base = server.url;
@@ -26,11 +20,27 @@ let browser;
 let failed = false;
 const step = (name) => console.log(`browser test: ${name}`);
 try {
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  // launchPersistentContext: the profile is a fresh directory of ours (Playwright's launch() would
+  // refuse a --user-data-dir argument).
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: found.executablePath,
+    env: found.env,
+    args: launchArgs(userDataDir).filter((a) => !a.startsWith('--user-data-dir=')),
   });
-  const page = await browser.newPage();
+  browser = context;
+  // Which executable really runs, and where its NSS comes from: the kernel's word for it
+  // (/proc/<pid>/exe and /proc/<pid>/maps of this process's children).
+  const children = readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .map((pid) => { try { return { pid, ppid: readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1], exe: readlinkSync(`/proc/${pid}/exe`) }; } catch { return null; } })
+    .filter((p) => p && p.ppid === String(process.pid) && !p.exe.endsWith('/node'));
+  const nss = children.flatMap((p) => { try { return readFileSync(`/proc/${p.pid}/maps`, 'utf8').split('\n').map((l) => l.split(/\s+/)[5]).filter((f) => f?.endsWith('/libnss3.so')); } catch { return []; } });
+  step(`browser: ${found.source}, version ${context.browser()?.version() ?? '?'}, running ${[...new Set(children.map((p) => p.exe))].join(', ') || '(not seen in /proc)'}, libnss3 from ${[...new Set(nss)].join(', ') || '?'}`);
+  // (A CHROMIUM_PATH may be a wrapper script that execs the real binary: checked for the package only.)
+  if (found.source !== 'CHROMIUM_PATH' && !children.some((p) => p.exe === realpathSync(found.executablePath))) {
+    throw new Error(`expected ${found.executablePath} to run, saw ${children.map((p) => p.exe).join(', ')}`);
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
@@ -76,5 +86,6 @@ try {
 } finally {
   await browser?.close();
   server.stop();
+  rmSync(userDataDir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
