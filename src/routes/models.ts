@@ -1,19 +1,10 @@
 import { Hono } from 'hono';
-import * as z from 'zod/mini';
 import { zValidator } from '@hono/zod-validator';
 import { ApiError, modelNotFound } from '../errors';
+import { AnthropicListModelsQuery, ListModelsQuery } from '../schemas/models';
 import { PROTOCOLS } from '../services/models/catalog';
 import { describeAnthropicModel, listAnthropicModels } from '../services/messages/models';
 import type { AppEnv } from '../types';
-
-const ListQuery = z.object({ protocol: z.optional(z.enum(PROTOCOLS)) });
-
-/** Anthropic's paging parameters (GET /v1/models with `anthropic-version`). */
-const AnthropicListQuery = z.object({
-  limit: z.optional(z.string().check(z.regex(/^(?:[1-9]\d{0,2}|1000)$/))),
-  after_id: z.optional(z.string()),
-  before_id: z.optional(z.string()),
-});
 
 /** Anthropic clients (Claude Code, the Anthropic SDKs) send this header; they get Anthropic's model shape. */
 const wantsAnthropic = (c: { req: { header(name: string): string | undefined } }) => c.req.header('anthropic-version') !== undefined;
@@ -21,14 +12,14 @@ const wantsAnthropic = (c: { req: { header(name: string): string | undefined } }
 export const models = new Hono<AppEnv>()
   .get(
     '/models',
-    zValidator('query', ListQuery, (result) => {
+    zValidator('query', ListModelsQuery, (result) => {
       if (!result.success) {
         throw new ApiError(400, `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`, 'invalid_request_error', 'protocol', 'invalid_value');
       }
     }),
     async (c) => {
       if (wantsAnthropic(c)) {
-        const q = AnthropicListQuery.safeParse(c.req.query());
+        const q = AnthropicListModelsQuery.safeParse(c.req.query());
         if (!q.success) throw new ApiError(400, 'limit: must be a whole number from 1 to 1000.', 'invalid_request_error', 'limit', 'invalid_value');
         return c.json(await listAnthropicModels(c.var.services, { ...q.data, limit: Number(q.data.limit ?? 20) }));
       }
