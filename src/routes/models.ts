@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { zValidator } from '@hono/zod-validator';
-import { ApiError, modelNotFound } from '../errors';
+import { invalidValue, modelNotFound } from '../errors';
 import { AnthropicListModelsQuery, ListModelsQuery } from '../schemas/models';
-import { PROTOCOLS } from '../services/models/catalog';
+import { PROTOCOLS } from '../services/models/protocols';
 import { describeAnthropicModel, listAnthropicModels } from '../services/messages/models';
 import type { AppEnv } from '../types';
 
@@ -14,13 +14,13 @@ export const models = new Hono<AppEnv>()
     '/models',
     zValidator('query', ListModelsQuery, (result) => {
       if (!result.success) {
-        throw new ApiError(400, `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`, 'invalid_request_error', 'protocol', 'invalid_value');
+        throw invalidValue('protocol', `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`);
       }
     }),
     async (c) => {
       if (wantsAnthropic(c)) {
         const q = AnthropicListModelsQuery.safeParse(c.req.query());
-        if (!q.success) throw new ApiError(400, 'limit: must be a whole number from 1 to 1000.', 'invalid_request_error', 'limit', 'invalid_value');
+        if (!q.success) throw invalidValue('limit', 'limit: must be a whole number from 1 to 1000.');
         return c.json(await listAnthropicModels(c.var.services, { ...q.data, limit: Number(q.data.limit ?? 20) }));
       }
       const { catalog } = c.var.services;
