@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { generatedModels } from './test/generated/plugin';
+import { anthropicSchemas } from './test/anthropic/plugin';
 import { openaiSchemas } from './test/openapi/plugin';
 import { buildDocs } from './scripts/build-docs.mjs';
 
@@ -15,6 +16,7 @@ export default defineConfig({
   plugins: [
     openaiSchemas(),
     generatedModels(),
+    anthropicSchemas(),
     cloudflareTest({
       main: './src/index.ts',
       // Same date as wrangler.toml; the pool's workerd supports dates up to 2026-08-22.

@@ -162,6 +162,18 @@ const CASES = [
     floor: floorEvents(PARAMS.streamEvents + 2),
   },
   {
+    key: 'messages-stream',
+    name: `messages (Anthropic), ${PARAMS.streamEvents.toLocaleString('en')}-delta stream`,
+    path: '/v1/messages',
+    body: { model: PARAMS.models.chat, max_tokens: 4096, messages: [{ role: 'user', content: 'Write at length.' }], stream: true },
+    proxy: (b) => {
+      const t = textOf(b);
+      const n = count(t, '"type":"text_delta"');
+      return n !== PARAMS.streamEvents ? `${n} text deltas` : t.endsWith('event: message_stop\ndata: {"type":"message_stop"}\n\n') ? null : 'no message_stop';
+    },
+    floor: (b) => (count(textOf(b), 'data: ') === PARAMS.streamEvents + 2 ? null : 'wrong event count'),
+  },
+  {
     key: 'embeddings',
     name: `embeddings, ${PARAMS.embeddingRows} x ${PARAMS.embeddingDims} base64`,
     path: '/v1/embeddings',

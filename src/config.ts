@@ -35,6 +35,20 @@ export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, AliasTarget>> = {
   'text-moderation-latest': '@cf/meta/llama-guard-3-8b',
 };
 
+/**
+ * Defaults for ANTHROPIC_MODEL_MAP: what a `claude-*` name runs, by family (the word in the name);
+ * `claude` is for any other claude-* name. Free live tool-calling models with large context
+ * windows (Claude Code's prompt alone is over 10k tokens): see ../shared/workers-ai-models/LIFECYCLE.md.
+ */
+export const DEFAULT_CLAUDE_MODELS: Readonly<Record<ClaudeFamily, string>> = {
+  opus: '@cf/nvidia/nemotron-3-120b-a12b',
+  sonnet: '@cf/zai-org/glm-4.7-flash',
+  haiku: '@cf/google/gemma-4-26b-a4b-it',
+  claude: '@cf/zai-org/glm-4.7-flash',
+};
+export const CLAUDE_FAMILIES = ['opus', 'sonnet', 'haiku', 'claude'] as const;
+export type ClaudeFamily = (typeof CLAUDE_FAMILIES)[number];
+
 export interface Config {
   apiKeys: readonly string[];
   allowAnonymous: boolean;
@@ -65,6 +79,8 @@ export interface Config {
   upstreamIdleTimeoutMs: number;
   /** Outbound fetches of URL inputs (image_url): how many one request may name, their total bytes, how many at once. */
   urlInputs: { maxCount: number; maxTotalBytes: number; concurrency: number };
+  /** The Workers AI model a `claude-*` name runs, by family. */
+  claudeModels: Readonly<Record<ClaudeFamily, string>>;
 }
 
 /** Bounds of a chunk size (characters), for RAG_CHUNK_SIZE and the request's chunk_size. */
@@ -103,6 +119,28 @@ function parseAliases(raw: string | undefined): Readonly<Record<string, AliasTar
     // "" (or []) removes a default alias.
     if (chain.length === 0 || chain[0] === '') delete merged[name];
     else merged[name] = Array.isArray(target) ? (chain as string[]) : (target as string);
+  }
+  return merged;
+}
+
+function parseClaudeModels(raw: string | undefined): Record<ClaudeFamily, string> {
+  const merged = { ...DEFAULT_CLAUDE_MODELS };
+  if (!raw?.trim()) return merged;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw misconfigured('ANTHROPIC_MODEL_MAP is not valid JSON.');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw misconfigured(`ANTHROPIC_MODEL_MAP must be a JSON object with keys among ${CLAUDE_FAMILIES.join(', ')}.`);
+  }
+  for (const [family, target] of Object.entries(parsed)) {
+    if (!(CLAUDE_FAMILIES as readonly string[]).includes(family)) {
+      throw misconfigured(`ANTHROPIC_MODEL_MAP key "${family}" is not one of ${CLAUDE_FAMILIES.join(', ')} (exact names go in MODEL_ALIASES).`);
+    }
+    if (typeof target !== 'string' || !target.trim()) throw misconfigured(`ANTHROPIC_MODEL_MAP["${family}"] must be a model id.`);
+    merged[family as ClaudeFamily] = target.trim();
   }
   return merged;
 }
@@ -200,5 +238,6 @@ export function parseConfig(env: Env): Config {
       maxTotalBytes: positiveInt('MAX_URL_INPUT_BYTES', env.MAX_URL_INPUT_BYTES, 20 * MiB),
       concurrency: positiveInt('URL_FETCH_CONCURRENCY', env.URL_FETCH_CONCURRENCY, 4),
     },
+    claudeModels: parseClaudeModels(env.ANTHROPIC_MODEL_MAP),
   };
 }

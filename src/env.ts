@@ -76,4 +76,6 @@ export interface Env {
   MAX_URL_INPUT_BYTES?: string;
   /** How many of one request's URL downloads run at once; default 4. */
   URL_FETCH_CONCURRENCY?: string;
+  /** JSON object mapping Claude model families (opus, sonnet, haiku, claude) to Workers AI ids, merged over the defaults. */
+  ANTHROPIC_MODEL_MAP?: string;
 }

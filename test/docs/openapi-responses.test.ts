@@ -75,7 +75,7 @@ describe('/openapi.json describes the real answers', () => {
       const o = op(e.method, e.path);
       expect(Object.keys(o.responses[200].content ?? {}).length, `${e.method} ${e.path}`).toBeGreaterThan(0);
       const error = o.responses.default.content['application/json'].schema.$ref;
-      expect(error, `${e.method} ${e.path}`).toBe(e.path.startsWith('/api/') ? '#/components/schemas/OllamaError' : '#/components/schemas/Error');
+      expect(error, `${e.method} ${e.path}`).toBe(`#/components/schemas/${e.path.startsWith('/api/') ? 'OllamaError' : e.path.startsWith('/v1/messages') ? 'AnthropicError' : 'Error'}`);
     }
     expect(op('get', '/v1/models').parameters).toContainEqual(expect.objectContaining({ name: 'protocol', in: 'query', required: false, schema: expect.objectContaining({ enum: expect.arrayContaining(['openai-chat', 'openai-speech']) }) }));
   });

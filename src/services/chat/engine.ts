@@ -9,7 +9,7 @@ import type { ResolvedModel } from '../models/catalog';
 import { charge, pricedUsage, sumCosts } from '../billing';
 import type { Services } from '../index';
 import { pipeWithErrorEvent, sseData } from '../../lib/sse';
-import { firstStop } from '../../lib/stop-sequences';
+import { firstStopMatch } from '../../lib/stop-sequences';
 import { upstreamCall } from '../upstream/errors';
 import { estimateTokens, sumDetails, tokensOfChars, usageOf, type Usage } from '../usage';
 import { fitMaxTokens } from './context';
@@ -47,6 +47,8 @@ export interface Choice {
   reasoning: string;
   toolCalls: ToolCall[];
   finish: FinishReason;
+  /** The stop sequence that ended the answer, when one did. */
+  stopSequence?: string;
   usage: Usage;
 }
 
@@ -105,7 +107,7 @@ export async function planChat(
   const jsonMode = Object.keys(json).length > 0;
   const { images, promptTokens: messageTokens } = checkMessages(req.messages, profile, req.model);
   const tools = toolInputs(req, profile);
-  const promptTokens = messageTokens + (tools.tools ? estimateTokens(JSON.stringify(tools.tools)) : 0);
+  const promptTokens = messageTokens + toolTokens(tools);
   const requested = req.max_completion_tokens ?? req.max_tokens ?? services.config.defaultMaxTokens;
   const maxTokens = fitMaxTokens(requested, promptTokens, profile.contextWindow, options.promptParam);
   // Only now, with every check passed: images may be downloaded.
@@ -138,6 +140,20 @@ export async function planChat(
     think: profile.reasoning ? { implicit: profile.implicitThink && !jsonMode } : undefined,
     ...(req.prompt_cache_key && { sessionAffinity: req.prompt_cache_key }),
   };
+}
+
+/** Estimated prompt tokens of the tool definitions sent upstream (~4 characters per token). */
+const toolTokens = (tools: Json): number => (tools.tools ? estimateTokens(JSON.stringify(tools.tools)) : 0);
+
+/**
+ * The prompt-token estimate planChat makes, without planning a run (Anthropic's count_tokens):
+ * the model is resolved and the messages checked as for a real request; no image is downloaded.
+ */
+export async function countPromptTokens(services: Services, req: ChatCompletionRequest): Promise<number> {
+  rejectUnsupported(req);
+  const model = await services.catalog.resolve(req.model, 'openai-chat');
+  const profile = chatProfile(model.id, model.entry);
+  return checkMessages(req.messages, profile, req.model).promptTokens + toolTokens(toolInputs(req, profile));
 }
 
 /** The runs for n choices of each plan, in choice order. */
@@ -204,12 +220,12 @@ export async function completeRuns(services: Services, runs: readonly Run[], sig
       content = split.content;
       reasoning = reasoning ? `${reasoning}${split.reasoning && `\n${split.reasoning}`}` : split.reasoning;
     }
-    const at = plan.stops.length ? firstStop(content, plan.stops) : -1;
+    const { at, stop } = plan.stops.length ? firstStopMatch(content, plan.stops) : { at: -1, stop: undefined };
     if (at !== -1) content = content.slice(0, at);
     const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
     const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
     const usage = billed(services, plan, c.usage ?? usageOf(plan.promptTokens, tokensOfChars(content.length + reasoning.length + argsChars)));
-    return { content, reasoning, toolCalls, usage, finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
+    return { content, reasoning, toolCalls, usage, ...(stop !== undefined && { stopSequence: stop }), finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
   });
 }
 

@@ -26,7 +26,8 @@ export interface ChunkWriter {
   content(text: string): Uint8Array;
   reasoning(text: string): Uint8Array | undefined;
   toolCall(delta: ToolCallDelta): Uint8Array | undefined;
-  finish(reason: FinishReason): Uint8Array;
+  /** `stopSequence`: the stop sequence that ended the answer, when one did. */
+  finish(reason: FinishReason, stopSequence?: string): Uint8Array;
   usage(usage: Usage): Uint8Array;
   /** A failure mid-stream; without it, a `data: {"error": ...}` event (chat and text completions). */
   error?(body: ErrorBody): Uint8Array;
@@ -197,7 +198,7 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
       emittedChars += rest.length;
       c.enqueue(writer.content(rest));
     }
-    c.enqueue(writer.finish(finishReasonOf(hitStop, tools.emitted, upstreamFinish, usage?.completion_tokens, o.maxTokens)));
+    c.enqueue(writer.finish(finishReasonOf(hitStop, tools.emitted, upstreamFinish, usage?.completion_tokens, o.maxTokens), hitStop ? matcher?.hit : undefined));
     const measured = usage ?? usageOf(o.promptTokens(), tokensOfChars(emittedChars));
     const final = o.price ? o.price(measured) : measured;
     o.onUsage?.(final);
