@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { getServices } from '../services';
 import type { AppEnv } from '../types';
+import { randomHex } from '../lib/random';
 
 /**
  * Gives every request an id (x-request-id), its services, and one structured log line
@@ -8,7 +9,7 @@ import type { AppEnv } from '../types';
  */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
-  const requestId = `req_${crypto.randomUUID().replaceAll('-', '')}`;
+  const requestId = `req_${randomHex()}`;
   c.set('requestId', requestId);
   c.header('x-request-id', requestId);
   // A misconfiguration throws here and is answered by the error handler (which keeps the header).

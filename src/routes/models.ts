@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { zValidator } from '@hono/zod-validator';
-import { ApiError, modelNotFound } from '../errors';
+import { invalidValue, modelNotFound } from '../errors';
 import { ListModelsQuery } from '../schemas/models';
-import { PROTOCOLS } from '../services/models/catalog';
+import { PROTOCOLS } from '../services/models/protocols';
 import type { AppEnv } from '../types';
 
 export const models = new Hono<AppEnv>()
@@ -10,7 +10,7 @@ export const models = new Hono<AppEnv>()
     '/models',
     zValidator('query', ListModelsQuery, (result) => {
       if (!result.success) {
-        throw new ApiError(400, `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`, 'invalid_request_error', 'protocol', 'invalid_value');
+        throw invalidValue('protocol', `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`);
       }
     }),
     async (c) => {
