@@ -28,7 +28,7 @@ const build = (origins: '*' | readonly string[]) =>
       'X-Stainless-Helper-Method',
       'X-Stainless-Async',
     ],
-    exposeHeaders: ['x-request-id', 'retry-after', 'x-should-retry', 'x-rag-sources'],
+    exposeHeaders: ['x-request-id', 'retry-after', 'x-should-retry', 'x-rag-sources', 'x-request-cost', 'x-request-neurons', 'x-model-used'],
     maxAge: 86400,
   });
 

@@ -2,6 +2,7 @@ import { parseConfig, type Config } from '../config';
 import type { Env } from '../env';
 import { Catalog } from './models/catalog';
 import { ImageStore } from './images/store';
+import type { RequestScope } from './scope';
 import { createResponsesStore, type ResponsesStore } from './responses/store';
 import { createRag, type RagSetup } from './rag';
 import { createUpstream, transportKind, type TransportKind, type Upstream } from './upstream';
@@ -18,7 +19,12 @@ export interface Services {
   rag: RagSetup;
   /** Stored responses (RESPONSES_STORE, or in-memory on the emulator); undefined = nothing is stored. */
   responsesStore?: ResponsesStore;
+  /** The current request's scope: set per request on a copy of these services (see forRequest). */
+  request?: RequestScope;
 }
+
+/** These services for one request: the same shared parts, with the request's scope. */
+export const forRequest = (services: Services, request: RequestScope): Services => ({ ...services, request });
 
 const byEnv = new WeakMap<object, Services>();
 

@@ -6,6 +6,7 @@
 import { invalidValue, notSupported, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ResolvedModel } from '../models/catalog';
+import { charge, pricedUsage, sumCosts } from '../billing';
 import type { Services } from '../index';
 import { pipeWithErrorEvent, sseData } from '../../lib/sse';
 import { firstStop } from '../../lib/stop-sequences';
@@ -197,8 +198,10 @@ function promptUsages(runs: readonly Run[], usages: readonly Usage[]): Usage[] {
   return out;
 }
 
+/** Usage of a set of runs, the prompt counted once per plan as OpenAI does; the cost is every run's (each is billed). */
 export function totalUsage(runs: readonly Run[], usages: readonly Usage[]): Usage {
-  if (usages.length === 1) return usages[0]!;
+  const priced = usages.map((u, i) => (u.cost === undefined ? pricedUsage(runs[i]!.plan.model.entry, u) : u));
+  if (priced.length === 1) return priced[0]!;
   const prompts = promptUsages(runs, usages);
   return {
     ...usageOf(
@@ -206,7 +209,15 @@ export function totalUsage(runs: readonly Run[], usages: readonly Usage[]): Usag
       usages.reduce((sum, u) => sum + u.completion_tokens, 0),
     ),
     ...sumDetails(usages, prompts),
+    ...sumCosts(priced),
   };
+}
+
+/** A run's usage with its cost, reported to the request's meter. */
+function billed(services: Services, plan: ChatPlan, usage: Usage): Usage {
+  const priced = pricedUsage(plan.model.entry, usage);
+  charge(services, plan.model.id, priced);
+  return priced;
 }
 
 /** Runs every choice without streaming and reads the answers. */
@@ -226,7 +237,7 @@ export async function completeRuns(services: Services, runs: readonly Run[], sig
     if (at !== -1) content = content.slice(0, at);
     const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
     const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
-    const usage = c.usage ?? usageOf(plan.promptTokens, tokensOfChars(content.length + reasoning.length + argsChars));
+    const usage = billed(services, plan, c.usage ?? usageOf(plan.promptTokens, tokensOfChars(content.length + reasoning.length + argsChars)));
     return { content, reasoning, toolCalls, usage, ...(c.logprobs && { logprobs: c.logprobs }), finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
   });
 }
@@ -261,6 +272,7 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
         includeUsage: out.includeUsage,
         promptTokens: () => plan.promptTokens,
         tail: single,
+        price: (u) => billed(services, plan, u),
         onUsage: (u) => {
           usages[i] = u;
         },

@@ -116,6 +116,8 @@ export interface StreamOptions {
   promptTokens: () => number;
   /** false when several choices are merged into one stream: the merger sends usage and [DONE]. */
   tail: boolean;
+  /** Adds the cost to the final usage (before it is sent and reported). */
+  price?: (usage: Usage) => Usage;
   onUsage?: (usage: Usage) => void;
   onError?: () => void;
 }
@@ -188,7 +190,8 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
       c.enqueue(writer.content(rest, takeLogprobs()));
     }
     c.enqueue(writer.finish(finishReasonOf(hitStop, tools.emitted, upstreamFinish, usage?.completion_tokens, o.maxTokens)));
-    const final = usage ?? usageOf(o.promptTokens(), tokensOfChars(emittedChars));
+    const measured = usage ?? usageOf(o.promptTokens(), tokensOfChars(emittedChars));
+    const final = o.price ? o.price(measured) : measured;
     o.onUsage?.(final);
     if (o.tail) {
       if (o.includeUsage) c.enqueue(writer.usage(final));

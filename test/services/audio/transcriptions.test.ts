@@ -26,7 +26,7 @@ describe('POST /v1/audio/transcriptions: how each model is fed', () => {
     const res = await postForm(bindingEnv(ai), PATH, sdkForm(new File([audio], 'speech.wav', { type: 'audio/wav' }), { model: 'whisper-1', language: 'fr', prompt: 'Bonjour.' }));
     expect(res.status).toBe(200);
     const body = await jsonOf(res, 'CreateTranscriptionResponseJson');
-    expect(body).toEqual({ text: 'Bonjour le monde. Comment ça va?', usage: { type: 'duration', seconds: 4 } });
+    expect(body).toEqual({ text: 'Bonjour le monde. Comment ça va?', usage: { type: 'duration', seconds: 4, cost: null, neurons: null } });
     const { model, inputs } = ai.calls[0]!;
     expect(model).toBe('@cf/openai/whisper-large-v3-turbo');
     expect(Object.keys(inputs).sort()).toEqual(['audio', 'initial_prompt', 'language', 'task']);

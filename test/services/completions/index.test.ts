@@ -53,7 +53,7 @@ describe('POST /v1/completions', () => {
       [0, 're: one'],
       [1, 're: two'],
     ]);
-    expect(body.usage).toEqual({ prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 });
+    expect(body.usage).toEqual({ prompt_tokens: 12, completion_tokens: 6, total_tokens: 18, cost: null, neurons: null });
   });
 
   it('n choices per prompt are indexed prompt by prompt', async () => {

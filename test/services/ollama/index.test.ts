@@ -262,7 +262,7 @@ describe('POST /api/chat (stream: false)', () => {
     const body = (await res.json()) as Record<string, any>;
     expect(Object.keys(body)).toEqual([
       'model', 'created_at', 'message', 'done_reason', 'done', 'total_duration', 'load_duration',
-      'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration',
+      'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration', 'cost', 'neurons',
     ]);
     expect(body.message).toEqual({ role: 'assistant', content: 'Hello there!' });
     expectFinal(body, MODEL, { prompt: 21, completion: 4 });

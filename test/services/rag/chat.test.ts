@@ -142,7 +142,7 @@ describe('POST /v1/rag/chat (stream)', () => {
     expect(chunks[0].sources).toEqual([{ ...header[0], metadata: { topic: 'sea' } }]);
     expect(chunks.slice(1).some((c) => 'sources' in c)).toBe(false);
     expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('Lighthouses [1].');
-    expect(chunks.at(-1).usage).toEqual({ prompt_tokens: 50, completion_tokens: 4, total_tokens: 54 });
+    expect(chunks.at(-1).usage).toEqual({ prompt_tokens: 50, completion_tokens: 4, total_tokens: 54, cost: null, neurons: null });
     expect(ai.calls.at(-1)!.inputs.stream).toBe(true);
   });
 

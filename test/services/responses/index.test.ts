@@ -54,6 +54,8 @@ describe('responses: non-stream', () => {
       output_tokens: 2,
       output_tokens_details: { reasoning_tokens: 0 },
       total_tokens: 12,
+      cost: null,
+      neurons: null,
     });
     expect(ai.calls[0]!.inputs).toMatchObject({
       messages: [
