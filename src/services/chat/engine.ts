@@ -16,7 +16,7 @@ import { fitMaxTokens } from './context';
 import { jsonModeInputs } from './json-mode';
 import { mergeStreams } from './merge';
 import { buildConversation, checkMessages } from './messages';
-import { isEmptyAnswer, readAnswer } from './output';
+import { isEmptyAnswer, readAnswer, type ChatLogprobs } from './output';
 import { chatProfile, type ChatProfile } from './profile';
 import { reasoningInputs, splitThink, thinkingOf } from './reasoning';
 import { completionStream, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
@@ -50,6 +50,8 @@ export interface Choice {
   /** The stop sequence that ended the answer, when one did. */
   stopSequence?: string;
   usage: Usage;
+  /** Token log probabilities, when the model returned them (logprobs: true). */
+  logprobs?: ChatLogprobs;
 }
 
 /** One upstream run: a plan and which copy of it (n > 1 runs vary the seed by the copy number). */
@@ -60,9 +62,6 @@ export interface Run {
 
 /** Features this proxy does not offer are refused with a 400, never silently dropped. */
 function rejectUnsupported(req: ChatCompletionRequest): void {
-  if (req.logprobs) throw notSupported('logprobs', 'logprobs (Workers AI does not return token probabilities)');
-  if (req.top_logprobs) throw notSupported('top_logprobs', 'top_logprobs (Workers AI does not return token probabilities)');
-  if (req.logit_bias && Object.keys(req.logit_bias).length) throw notSupported('logit_bias', 'logit_bias');
   if (req.functions != null || req.function_call != null) {
     throw notSupported(req.functions != null ? 'functions' : 'function_call', 'The deprecated `functions` / `function_call` API (use `tools`)');
   }
@@ -84,15 +83,40 @@ const SAMPLING_BY_API: Record<ChatProfile['api'], readonly string[]> = {
   responses: ['temperature', 'top_p'],
 };
 
+/**
+ * The parameters some models take and others do not: sent when the model's schema (or, without
+ * one, its family) takes them, a 400 naming the model otherwise.
+ */
+function schemaInputs(req: ChatCompletionRequest, profile: ChatProfile, model: string): Json {
+  const wanted: [param: string, value: unknown][] = [
+    ['logprobs', req.logprobs ? true : undefined],
+    ['top_logprobs', req.top_logprobs || (req.logprobs && req.top_logprobs != null) ? req.top_logprobs : undefined],
+    ['logit_bias', req.logit_bias && Object.keys(req.logit_bias).length ? req.logit_bias : undefined],
+    ['prediction', req.prediction ?? undefined],
+  ];
+  const out: Json = {};
+  for (const [param, value] of wanted) {
+    if (value === undefined) continue;
+    if (!profile.takes(param)) {
+      const why = profile.source === 'schema' ? 'its Workers AI input schema has no such parameter' : 'its model family does not take it on Workers AI';
+      throw unsupportedParameter(param, `\`${param}\` is not supported by the model \`${model}\`: ${why}.`);
+    }
+    out[param] = value;
+  }
+  if (req.top_logprobs && !req.logprobs) throw invalidValue('top_logprobs', 'top_logprobs needs logprobs: true.');
+  return out;
+}
+
 export async function planChat(
   services: Services,
   req: ChatCompletionRequest,
   signal?: AbortSignal,
-  options: { promptParam?: string } = {},
+  options: { promptParam?: string; rawPrompt?: string } = {},
 ): Promise<ChatPlan> {
   rejectUnsupported(req);
   const model = await services.catalog.resolve(req.model, 'openai-chat');
-  const profile = chatProfile(model.id, model.entry);
+  const profile = chatProfile(model.id, model.entry, await services.catalog.schema(model.id));
+  const extra = schemaInputs(req, profile, req.model);
 
   const wantsTools = !!req.tools?.length && req.tool_choice !== 'none';
   if (wantsTools && !profile.tools) {
@@ -111,16 +135,21 @@ export async function planChat(
   const requested = req.max_completion_tokens ?? req.max_tokens ?? services.config.defaultMaxTokens;
   const maxTokens = fitMaxTokens(requested, promptTokens, profile.contextWindow, options.promptParam);
   // Only now, with every check passed: images may be downloaded.
-  const conversation = await buildConversation(req.messages, profile, images, services.config.urlInputs, signal);
+  // Legacy completions are raw continuations: sent as the bare prompt where the model takes `raw`.
+  const raw = options.rawPrompt !== undefined && profile.api === 'legacy' && profile.takes('raw') && profile.takes('prompt');
+  const conversation = raw ? { prompt: options.rawPrompt, raw: true } : await buildConversation(req.messages, profile, images, services.config.urlInputs, signal);
 
   const inputs: Json = {
     ...conversation,
     ...tools,
     ...json,
-    ...reasoningInputs(thinkingOf(req), profile.api, profile.reasoning),
+    ...reasoningInputs(thinkingOf(req), profile.api, profile.reasoning, profile.source === 'schema' ? profile.takes : undefined),
+    ...extra,
     [profile.api === 'responses' ? 'max_output_tokens' : 'max_tokens']: maxTokens,
   };
-  for (const key of SAMPLING_BY_API[profile.api]) {
+  // Chat Completions schemas may also take top_k / repetition_penalty; the legacy forms in gpt-oss's schema are not its dialect.
+  const sampling = profile.source === 'schema' && profile.api === 'openai' ? SAMPLING.filter((k) => SAMPLING_BY_API[profile.api].includes(k) || profile.takes(k)) : SAMPLING_BY_API[profile.api];
+  for (const key of sampling) {
     const value = req[key as (typeof SAMPLING)[number]];
     // top_k 0 is how clients (Jan) say "disabled": not set.
     if (value != null && !(key === 'top_k' && value === 0)) inputs[key] = value;
@@ -225,7 +254,7 @@ export async function completeRuns(services: Services, runs: readonly Run[], sig
     const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
     const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
     const usage = billed(services, plan, c.usage ?? usageOf(plan.promptTokens, tokensOfChars(content.length + reasoning.length + argsChars)));
-    return { content, reasoning, toolCalls, usage, ...(stop !== undefined && { stopSequence: stop }), finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
+    return { content, reasoning, toolCalls, usage, ...(stop !== undefined && { stopSequence: stop }), ...(c.logprobs && { logprobs: c.logprobs }), finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
   });
 }
 

@@ -23,7 +23,8 @@ export function finishReasonOf(hitStop: boolean, toolCalls: number, upstream: st
 /** Encodes the client-facing SSE events of one choice (chat chunks or legacy text completions). */
 export interface ChunkWriter {
   start(): Uint8Array | undefined;
-  content(text: string): Uint8Array;
+  /** `logprobs`: the entries of the tokens sent so far and not yet carried (chat chunks only). */
+  content(text: string, logprobs?: readonly unknown[]): Uint8Array;
   reasoning(text: string): Uint8Array | undefined;
   toolCall(delta: ToolCallDelta): Uint8Array | undefined;
   /** `stopSequence`: the stop sequence that ended the answer, when one did. */
@@ -51,11 +52,12 @@ interface WriterOptions {
 export function chatWriter(o: WriterOptions): ChunkWriter {
   const head = `data: {"id":${JSON.stringify(o.id)},"object":"chat.completion.chunk","created":${o.created},"model":${JSON.stringify(o.model)},`;
   const usageNull = o.includeUsage ? ',"usage":null' : '';
-  const choice = (delta: string, finish = 'null') =>
-    encoder.encode(`${head}"choices":[{"index":${o.index},"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${usageNull}}\n\n`);
+  const choice = (delta: string, finish = 'null', logprobs = 'null') =>
+    encoder.encode(`${head}"choices":[{"index":${o.index},"delta":${delta},"logprobs":${logprobs},"finish_reason":${finish}}]${usageNull}}\n\n`);
   return {
     start: () => choice('{"role":"assistant","content":"","refusal":null}'),
-    content: (text) => choice(`{"content":${JSON.stringify(text)}}`),
+    content: (text, logprobs) =>
+      choice(`{"content":${JSON.stringify(text)}}`, 'null', logprobs?.length ? `{"content":${JSON.stringify(logprobs)},"refusal":null}` : 'null'),
     reasoning: (text) => choice(`{"reasoning_content":${JSON.stringify(text)}}`),
     toolCall: (delta) => choice(`{"tool_calls":[${JSON.stringify(delta)}]}`),
     finish: (reason) => choice('{}', `"${reason}"`),
@@ -96,7 +98,8 @@ export function streamOfCompletion(c: Completion): ReadableStream<Uint8Array> {
   if (c.toolCalls.length) delta.tool_calls = c.toolCalls.map((call, index) => ({ index, ...call }));
   return new ReadableStream({
     start(controller) {
-      controller.enqueue(sseData({ choices: [{ index: 0, delta, finish_reason: c.finish ?? null }], ...(c.usage && { usage: c.usage }) }));
+      const logprobs = c.logprobs && { content: c.logprobs.content ?? [] };
+      controller.enqueue(sseData({ choices: [{ index: 0, delta, finish_reason: c.finish ?? null, ...(logprobs && { logprobs }) }], ...(c.usage && { usage: c.usage }) }));
       controller.enqueue(SSE_DONE);
       controller.close();
     },
@@ -150,6 +153,13 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
   const tools = new ToolCallStream(o.parallelToolCalls);
   let usage: Usage | undefined;
   let upstreamFinish: string | undefined;
+  /** Logprob entries not yet sent: they ride on the next content chunk (text may be held back for stop matching). */
+  let logprobs: unknown[] = [];
+  const takeLogprobs = () => {
+    const out = logprobs;
+    if (out.length) logprobs = [];
+    return out;
+  };
   let emittedChars = 0;
   let sawText = false;
   let finished = false;
@@ -175,7 +185,7 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
     if (matcher) ({ text: out, stopped } = matcher.push(text));
     if (out) {
       emittedChars += out.length;
-      c.enqueue(writer.content(out));
+      c.enqueue(writer.content(out, takeLogprobs()));
     }
     if (stopped) {
       finish(c, true);
@@ -194,9 +204,9 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
     }
     finished = true;
     const rest = hitStop ? '' : (matcher?.flush() ?? '');
-    if (rest) {
+    if (rest || (!hitStop && logprobs.length)) {
       emittedChars += rest.length;
-      c.enqueue(writer.content(rest));
+      c.enqueue(writer.content(rest, takeLogprobs()));
     }
     c.enqueue(writer.finish(finishReasonOf(hitStop, tools.emitted, upstreamFinish, usage?.completion_tokens, o.maxTokens), hitStop ? matcher?.hit : undefined));
     const measured = usage ?? usageOf(o.promptTokens(), tokensOfChars(emittedChars));
@@ -245,6 +255,7 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
     if (d.usage) usage = d.usage;
     if (d.finish) upstreamFinish = d.finish;
     if (d.finish || d.end) sawEnd = true;
+    if (d.logprobs?.length) logprobs.push(...d.logprobs);
     if (typeof d.reasoning === 'string' && d.reasoning) {
       if (!sawText) think?.explicitOnly();
       reasoning(c, d.reasoning);
