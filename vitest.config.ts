@@ -14,7 +14,7 @@ export default defineConfig({
   plugins: [
     openaiSchemas(),
     cloudflareTest({
-      main: './src/index.ts',
+      main: './src/dev.ts',
       // Same date as wrangler.toml; the pool's workerd supports dates up to 2026-08-22.
       miniflare: {
         compatibilityDate: '2026-08-15',

@@ -4,7 +4,7 @@
  * no longer list), shaped like the entries `env.AI.models()` returns. Kept as one compact text
  * table because it ships in the Worker bundle.
  */
-import type { CatalogModel, ModelSchema } from '../types';
+import type { CatalogModel, ModelSchema } from '../../services/upstream/types';
 
 /** FNV-1a, optionally seeded: the emulator's one source of determinism. */
 export const hash = (s: string, h = 2166136261): number => {
