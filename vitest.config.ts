@@ -18,7 +18,7 @@ export default defineConfig({
     generatedModels(),
     anthropicSchemas(),
     cloudflareTest({
-      main: './src/index.ts',
+      main: './src/dev.ts',
       // Same date as wrangler.toml; the pool's workerd supports dates up to 2026-08-22.
       miniflare: {
         compatibilityDate: '2026-08-15',

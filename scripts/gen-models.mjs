@@ -5,7 +5,7 @@
  *
  *   src/services/models/lifecycle.generated.ts   retired models (date + successor) and paid-only
  *                                                models; ships in the Worker (small).
- *   src/services/upstream/emulator/catalog.generated.ts  the emulator's catalog (live models only), with
+ *   src/dev/emulator/catalog.generated.ts  the emulator's catalog (live models only), with
  *                                                a compact, deduplicated form of each schema;
  *                                                dev-only.
  *
@@ -25,7 +25,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const DATA = process.env.WORKERS_AI_MODELS_DIR ?? path.resolve(ROOT, '../shared/workers-ai-models');
 export const OUTPUTS = {
   lifecycle: 'src/services/models/lifecycle.generated.ts',
-  emulator: 'src/services/upstream/emulator/catalog.generated.ts',
+  emulator: 'src/dev/emulator/catalog.generated.ts',
 };
 
 const FAST_8B = '@cf/meta/llama-3.1-8b-instruct-fast';

@@ -2,7 +2,7 @@
  * The emulator's catalog module: one row per live model (real id, catalog UUID, task, created_at,
  * properties) and a compact, deduplicated form of each model's input/output schema (names, types,
  * limits, enums, required lists; no descriptions). The behaviour code says which of the emulator's
- * answer shapes a model gets (see src/services/upstream/emulator/catalog.ts).
+ * answer shapes a model gets (see src/dev/emulator/catalog.ts).
  */
 
 /** Catalog task name -> the emulator's task code. */
@@ -129,7 +129,7 @@ const outputType = (schema) => {
 };
 
 /**
- * The emulator's behaviour code for a model (see the legend in ../../src/services/upstream/emulator/catalog.ts).
+ * The emulator's behaviour code for a model (see the legend in ../../src/dev/emulator/catalog.ts).
  * Read from the schema where it shows the shape; by family name where the answer's shape is a
  * family trait the schema does not state (inline <think>, scout's OpenAI-style tool calls, gemma-4's stream).
  */

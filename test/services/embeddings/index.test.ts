@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEmulator } from '../../../src/services/upstream/emulator';
+import { createEmulator } from '../../../src/dev/emulator';
 import { expectSchema } from '../../openapi/validate';
 import { fakeAI } from '../../support/fake-ai';
 import { fakeCloudflareApi, restEnv } from '../../support/fake-rest';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectSchema } from '../../openapi/validate';
 import { RETIRED } from '../../../src/services/models/lifecycle.generated';
-import { createEmulator } from '../../../src/services/upstream/emulator';
+import { createEmulator } from '../../../src/dev/emulator';
 import { UpstreamError } from '../../../src/services/upstream/types';
 import { KEY, call, expectError, jsonOf, postJson, sseEvents } from '../../support/http';
 

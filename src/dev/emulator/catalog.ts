@@ -3,7 +3,7 @@
  * files (generated into ./catalog.generated.ts by scripts/gen-models.mjs; retired models are not
  * in it), shaped like the entries `env.AI.models()` returns.
  */
-import type { CatalogModel, ModelSchema } from '../types';
+import type { CatalogModel, ModelSchema } from '../../services/upstream/types';
 import { MODELS, SCHEMAS } from './catalog.generated';
 
 /** FNV-1a, optionally seeded: the emulator's one source of determinism. */

@@ -21,8 +21,8 @@
  * - embeddings are unit vectors built from the text's words (see `vector`): texts sharing words
  *   score higher against each other, so RAG search works offline.
  */
-import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from '../types';
-import { RETIRED } from '../../models/lifecycle.generated';
+import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from '../../services/upstream/types';
+import { RETIRED } from '../../services/models/lifecycle.generated';
 import { CATALOG, hash, hex, modelInfo, requiredFor, schemaFor, type ModelInfo } from './catalog';
 
 type J = Record<string, any>;

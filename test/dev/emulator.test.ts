@@ -1,10 +1,10 @@
 /**
- * The offline Workers AI emulator (src/services/upstream/emulator): every family answers in the
+ * The offline Workers AI emulator (src/dev/emulator): every family answers in the
  * shape the real binding returns, deterministically, with the real SSE framing and real errors.
  */
 import { describe, expect, it } from 'vitest';
-import { createEmulator } from '../../../src/services/upstream/emulator';
-import { UpstreamError } from '../../../src/services/upstream/types';
+import { createEmulator } from '../../src/dev/emulator';
+import { UpstreamError } from '../../src/services/upstream/types';
 
 const ai = createEmulator();
 const LLAMA = '@cf/meta/llama-3.1-8b-instruct-fast';
