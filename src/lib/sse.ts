@@ -96,6 +96,11 @@ export class SseDecoder {
       this.dataSize += value.length + 1;
       if (this.dataSize > this.max) throw new SseEventTooLarge(this.max);
       this.data.push(value);
+    } else if (line === '[DONE]') {
+      // A terminator without its `data:` field name, as the Workers AI provider's own stream
+      // tests feed it (test/fixtures/workers-ai/chunks-reasoning-usage.sse): read as `data: [DONE]`
+      // so such a stream ends cleanly instead of being reported as truncated.
+      this.data.push(line);
     }
     // Comments (":keep-alive") and other fields carry nothing for us.
   }
