@@ -5,7 +5,7 @@ import worker from '../src/index';
 import type { Env } from '../src/env';
 import { call, expectError, KEY } from './support/http';
 
-const chatBody = { model: '@cf/meta/llama-3.1-8b-instruct', messages: [{ role: 'user', content: 'Hi' }] };
+const chatBody = { model: '@cf/meta/llama-3.1-8b-instruct-fast', messages: [{ role: 'user', content: 'Hi' }] };
 
 async function production(env: Env, path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext();
