@@ -6,6 +6,7 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import Anthropic from '@anthropic-ai/sdk';
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
+import { clientChecks } from '../support/client-checks.mjs';
 import { startDevServer } from '../support/dev-server.mjs';
 
 const KEY = 'sdk-test-key';
@@ -14,21 +15,7 @@ const server = await startDevServer(['AI_TRANSPORT:emulator', `PROXY_API_KEY:${K
 const client = new Anthropic({ baseURL: server.url, apiKey: KEY, maxRetries: 0 });
 const provider = createAnthropic({ baseURL: `${server.url}/v1`, apiKey: KEY });
 
-let passed = 0;
-const failures = [];
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-async function test(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`  ✓ ${name}`);
-  } catch (err) {
-    failures.push(name);
-    console.log(`  ✗ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 4).join('\n    ')}`);
-  }
-}
+const { check, test, finish } = clientChecks();
 const rejects = async (promise, ErrorClass, status) => {
   try {
     await promise;
@@ -139,5 +126,4 @@ try {
   server.stop();
 }
 
-console.log(`${passed} passed, ${failures.length} failed`);
-process.exit(failures.length ? 1 : 0);
+finish();
