@@ -8,7 +8,7 @@ const byConfig = new WeakMap<object, Limit>();
 
 /** Refuses bodies over MAX_BODY_BYTES with 413, checking Content-Length and the streamed bytes alike. */
 export const bodyLimit = createMiddleware<AppEnv>((c, next) => {
-  const config = c.var.services.config;
+  const config = c.get('services').config;
   let mw = byConfig.get(config);
   if (!mw) {
     const max = config.maxBodyBytes;

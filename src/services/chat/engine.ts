@@ -7,7 +7,8 @@ import { invalidRequest } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ResolvedModel } from '../models/catalog';
 import type { Services } from '../index';
-import { pipeWithErrorEvent, sseData } from '../../lib/sse';
+import { transformStream } from '../../lib/pull-stream';
+import { sseData } from '../../lib/sse';
 import { firstStop } from '../../lib/stop-sequences';
 import { upstreamCall } from '../upstream/errors';
 import { usageOf, type Usage } from '../usage';
@@ -18,7 +19,7 @@ import { buildConversation, checkMessages } from './messages';
 import { isEmptyAnswer, readCompletion } from './output';
 import { chatProfile, type ChatProfile } from './profile';
 import { reasoningInputs, splitThink } from './reasoning';
-import { completionStream, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
+import { completionTransformer, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
 import { toolInputs, type ToolCall } from './tools';
 
 type Json = Record<string, unknown>;
@@ -215,9 +216,9 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
   const streams = upstreams.map((result, i) => {
     const plan = runs[i]!.plan;
     const source = result instanceof ReadableStream ? (result as ReadableStream<Uint8Array>) : streamOfCompletion(readCompletion(result));
-    return pipeWithErrorEvent(
+    return transformStream(
       source,
-      completionStream({
+      completionTransformer({
         writer: out.writer(i),
         stops: plan.stops,
         maxTokens: plan.maxTokens,

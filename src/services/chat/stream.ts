@@ -122,7 +122,7 @@ export interface StreamOptions {
  * per upstream event as it arrives. Thinking goes to reasoning deltas, tool calls become
  * tool_calls deltas, stop sequences end the stream (and cancel the upstream).
  */
-export function completionStream(o: StreamOptions): TransformStream<Uint8Array, Uint8Array> {
+export function completionTransformer(o: StreamOptions): Transformer<Uint8Array, Uint8Array> {
   const { writer } = o;
   const decoder = new SseDecoder();
   const reader = new EventReader();
@@ -237,7 +237,7 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
     });
   };
 
-  return new TransformStream<Uint8Array, Uint8Array>({
+  return {
     start(c) {
       const bytes = writer.start();
       if (bytes) c.enqueue(bytes);
@@ -249,5 +249,5 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
       decoder.end((data) => onEvent(c, data));
       finish(c, false);
     },
-  });
+  };
 }
