@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable } from './common';
+import { numberIn, optionalNullable, StopSequences, TopK } from './common';
 
 const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
 const ImagePart = z.looseObject({
@@ -82,22 +82,31 @@ export const ChatCompletionRequest = z.looseObject({
   max_completion_tokens: maxTokens,
   temperature: optionalNullable(numberIn(0, 2)),
   top_p: optionalNullable(numberIn(0, 1)),
-  top_k: optionalNullable(z.int().check(z.gte(1))),
+  top_k: optionalNullable(TopK),
   seed: optionalNullable(z.int()),
   frequency_penalty: optionalNullable(numberIn(-2, 2)),
   presence_penalty: optionalNullable(numberIn(-2, 2)),
   repetition_penalty: optionalNullable(numberIn(0, 2)),
-  stop: optionalNullable(z.union([z.string(), z.array(z.string()).check(z.maxLength(4))])),
+  stop: optionalNullable(StopSequences),
   n: optionalNullable(z.int().check(z.gte(1), z.lte(8))),
   tools: optionalNullable(z.array(FunctionTool)),
   tool_choice: optionalNullable(ToolChoice),
   parallel_tool_calls: optionalNullable(z.boolean()),
   response_format: optionalNullable(ResponseFormat),
   reasoning_effort: optionalNullable(z.enum(['none', 'minimal', 'low', 'medium', 'high'])),
+  // Thinking switches clients send outside OpenAI's API (Cherry Studio, Qwen's and Anthropic's
+  // shapes): mapped onto what the model takes, see services/chat/reasoning.ts.
+  enable_thinking: optionalNullable(z.boolean()),
+  thinking_budget: optionalNullable(z.int().check(z.gte(0))),
+  thinking: optionalNullable(
+    z.looseObject({ type: z.enum(['enabled', 'disabled', 'auto']), budget_tokens: optionalNullable(z.int().check(z.gte(0))) }),
+  ),
   logprobs: optionalNullable(z.boolean()),
   top_logprobs: optionalNullable(z.int().check(z.gte(0), z.lte(20))),
   logit_bias: optionalNullable(z.record(z.string(), z.number())),
   user: z.optional(z.string()),
+  /** Routes requests that share a prompt prefix to one cache: Workers AI's `x-session-affinity`. */
+  prompt_cache_key: optionalNullable(z.string().check(z.maxLength(256))),
   metadata: optionalNullable(z.record(z.string(), z.string())),
   store: optionalNullable(z.boolean()),
 });

@@ -66,3 +66,18 @@ export function narrowIssue(issue: Issue): Issue {
 
 export const optionalNullable = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 export const numberIn = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
+
+/**
+ * The most stop sequences a request may carry. OpenAI allows 4, but the proxy applies stop
+ * sequences itself (they never go upstream), and real clients send more: Continue's tab
+ * autocomplete sends 10-12 to any non-OpenAI host. Ollama's path takes the same bound.
+ */
+export const MAX_STOP_SEQUENCES = 16;
+export const StopSequences = z.union([z.string(), z.array(z.string())]).check(
+  z.refine((v) => typeof v === 'string' || v.length <= MAX_STOP_SEQUENCES, {
+    message: `'stop' takes at most ${MAX_STOP_SEQUENCES} sequences (the proxy applies them itself).`,
+  }),
+);
+
+/** `top_k`: 0 is how clients (Jan, Ollama UIs) say "disabled", so it is accepted and means not set. */
+export const TopK = z.int().check(z.gte(0));

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable } from './common';
+import { numberIn, optionalNullable, StopSequences } from './common';
 
 /** POST /v1/completions (legacy). Token-id prompts are recognised so the error can say they are unsupported. */
 export const CompletionRequest = z.looseObject({
@@ -19,7 +19,7 @@ export const CompletionRequest = z.looseObject({
   n: optionalNullable(z.int().check(z.gte(1), z.lte(8))),
   stream: optionalNullable(z.boolean()),
   stream_options: optionalNullable(z.looseObject({ include_usage: optionalNullable(z.boolean()) })),
-  stop: optionalNullable(z.union([z.string(), z.array(z.string()).check(z.maxLength(4))])),
+  stop: optionalNullable(StopSequences),
   temperature: optionalNullable(numberIn(0, 2)),
   top_p: optionalNullable(numberIn(0, 1)),
   seed: optionalNullable(z.int()),

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { FunctionTool } from './chat';
-import { numberIn, optionalNullable } from './common';
+import { numberIn, optionalNullable, StopSequences, TopK } from './common';
 
 /**
  * Ollama's `options`. The sampling knobs Workers AI has are validated here (same ranges as the
@@ -11,11 +11,11 @@ import { numberIn, optionalNullable } from './common';
 export const OllamaOptions = z.looseObject({
   temperature: optionalNullable(numberIn(0, 2)),
   top_p: optionalNullable(numberIn(0, 1)),
-  top_k: optionalNullable(z.int().check(z.gte(1))),
+  top_k: optionalNullable(TopK),
   seed: optionalNullable(z.int()),
   /** -1 (no limit) and -2 (fill the context) both mean "the proxy's default". */
   num_predict: optionalNullable(z.int().check(z.gte(-2))),
-  stop: optionalNullable(z.union([z.string(), z.array(z.string()).check(z.maxLength(16))])),
+  stop: optionalNullable(StopSequences),
   repeat_penalty: optionalNullable(numberIn(0, 2)),
   frequency_penalty: optionalNullable(numberIn(-2, 2)),
   presence_penalty: optionalNullable(numberIn(-2, 2)),

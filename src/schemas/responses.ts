@@ -163,6 +163,8 @@ export const CreateResponseRequest = z.looseObject({
   stream_options: optionalNullable(z.looseObject({ include_obfuscation: z.optional(z.boolean()) })),
   metadata: optionalNullable(z.record(z.string(), z.string())),
   store: optionalNullable(z.boolean()),
+  /** Routes requests that share a prompt prefix to one cache: Workers AI's `x-session-affinity`. */
+  prompt_cache_key: optionalNullable(z.string().check(z.maxLength(256))),
   truncation: optionalNullable(z.enum(['auto', 'disabled'])),
   user: z.optional(z.string()),
   include: optionalNullable(z.array(z.enum(INCLUDABLE))),

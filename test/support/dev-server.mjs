@@ -32,6 +32,9 @@ export async function startDevServer(vars = [], { config = 'wrangler.dev.toml', 
     '127.0.0.1',
     '--port',
     String(port),
+    // Its own inspector port too: the default 9229 is taken when another dev server runs on the machine.
+    '--inspector-port',
+    String(await freePort()),
     ...vars.flatMap((v) => ['--var', v]),
   ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

@@ -11,14 +11,14 @@ import { transformStream } from '../../lib/pull-stream';
 import { sseData } from '../../lib/sse';
 import { firstStop } from '../../lib/stop-sequences';
 import { upstreamCall } from '../upstream/errors';
-import { usageOf, type Usage } from '../usage';
+import { sumDetails, usageOf, type Usage } from '../usage';
 import { fitMaxTokens } from './context';
 import { jsonModeInputs } from './json-mode';
 import { mergeStreams } from './merge';
 import { buildConversation, checkMessages } from './messages';
 import { isEmptyAnswer, readCompletion } from './output';
 import { chatProfile, type ChatProfile } from './profile';
-import { reasoningInputs, splitThink } from './reasoning';
+import { reasoningInputs, splitThink, thinkingOf } from './reasoning';
 import { completionTransformer, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
 import { toolInputs, type ToolCall } from './tools';
 
@@ -37,6 +37,8 @@ export interface ChatPlan {
   canStream: boolean;
   /** Split `<think>` reasoning out of the text; `implicit` when the opening tag is not in the output. */
   think?: { implicit: boolean };
+  /** The client's prompt_cache_key: routes the run to the prefix cache that holds its prompt. */
+  sessionAffinity?: string;
 }
 
 /** One finished choice, in OpenAI terms. */
@@ -120,12 +122,13 @@ export async function planChat(
     ...conversation,
     ...tools,
     ...json,
-    ...reasoningInputs(req.reasoning_effort, profile.api, profile.reasoning),
+    ...reasoningInputs(thinkingOf(req), profile.api, profile.reasoning),
     [profile.api === 'responses' ? 'max_output_tokens' : 'max_tokens']: maxTokens,
   };
   for (const key of SAMPLING_BY_API[profile.api]) {
     const value = req[key as (typeof SAMPLING)[number]];
-    if (value != null) inputs[key] = value;
+    // top_k 0 is how clients (Jan) say "disabled": not set.
+    if (value != null && !(key === 'top_k' && value === 0)) inputs[key] = value;
   }
 
   return {
@@ -140,6 +143,7 @@ export async function planChat(
     canStream: !jsonMode && profile.vision !== 'image-to-text',
     // JSON mode constrains the whole output to JSON: no implicit thinking block to look for.
     think: profile.reasoning ? { implicit: profile.implicitThink && !jsonMode } : undefined,
+    ...(req.prompt_cache_key && { sessionAffinity: req.prompt_cache_key }),
   };
 }
 
@@ -151,28 +155,37 @@ async function runUpstream(services: Services, { plan, copy }: Run, stream: bool
   let inputs = plan.inputs;
   // Several choices from one seed would all be the same answer.
   if (copy && typeof inputs.seed === 'number') inputs = { ...inputs, seed: inputs.seed + copy };
-  const out = await upstreamCall(id, () => services.upstream.run(id, stream ? { ...inputs, stream: true } : inputs, { signal }));
+  const options = { signal, ...(plan.sessionAffinity && { sessionAffinity: plan.sessionAffinity }) };
+  const out = await upstreamCall(id, () => services.upstream.run(id, stream ? { ...inputs, stream: true } : inputs, options));
   // gpt-oss and kimi over REST answer a streaming call with an empty JSON result: ask again without streaming.
   if (stream && !(out instanceof ReadableStream) && isEmptyAnswer(out)) {
-    return upstreamCall(id, () => services.upstream.run(id, inputs, { signal }));
+    return upstreamCall(id, () => services.upstream.run(id, inputs, options));
   }
   return out;
 }
 
-/** Prompt tokens of a set of runs: counted once per plan (n copies share one prompt). */
-function promptTotal(runs: readonly Run[], usages: readonly Usage[]): number {
+/** The usage of the first run of each plan: n copies share one prompt, counted once. */
+function promptUsages(runs: readonly Run[], usages: readonly Usage[]): Usage[] {
   const seen = new Set<ChatPlan>();
-  let total = 0;
+  const out: Usage[] = [];
   runs.forEach((r, i) => {
     if (seen.has(r.plan)) return;
     seen.add(r.plan);
-    total += usages[i]!.prompt_tokens;
+    out.push(usages[i]!);
   });
-  return total;
+  return out;
 }
 
 export function totalUsage(runs: readonly Run[], usages: readonly Usage[]): Usage {
-  return usageOf(promptTotal(runs, usages), usages.reduce((sum, u) => sum + u.completion_tokens, 0));
+  if (usages.length === 1) return usages[0]!;
+  const prompts = promptUsages(runs, usages);
+  return {
+    ...usageOf(
+      prompts.reduce((sum, u) => sum + u.prompt_tokens, 0),
+      usages.reduce((sum, u) => sum + u.completion_tokens, 0),
+    ),
+    ...sumDetails(usages, prompts),
+  };
 }
 
 /** Runs every choice without streaming and reads the answers. */
@@ -206,7 +219,7 @@ export interface StreamOutput {
 
 /**
  * Runs every choice streaming and returns the client SSE stream: one upstream stream piped
- * through completionStream, or several merged as their events arrive.
+ * through completionTransformer (lib/pull-stream.ts), or several merged as their events arrive.
  */
 export async function streamRuns(services: Services, runs: readonly Run[], out: StreamOutput, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
   const single = runs.length === 1;

@@ -100,14 +100,55 @@ export function splitThink(text: string, implicit: boolean): Split {
   return { reasoning: (a.reasoning + b.reasoning).trim(), content: a.content + b.content };
 }
 
+/** What the client asked of the thinking: an OpenAI effort, or just "on" (thinking, effort unsaid). */
+export type Thinking = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'on';
+
+interface ThinkingControls {
+  reasoning_effort?: string | null;
+  enable_thinking?: boolean | null;
+  thinking_budget?: number | null;
+  thinking?: { type: 'enabled' | 'disabled' | 'auto'; budget_tokens?: number | null } | null;
+}
+
+/** A token budget as an effort, at the boundaries Qwen and Anthropic clients use for low / medium / high. */
+const effortOfBudget = (budget: number): Thinking => (budget === 0 ? 'none' : budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high');
+
 /**
- * `reasoning_effort` in the model's dialect. gpt-oss cannot stop reasoning, so `minimal` and
- * `none` ask for its lowest effort; elsewhere `none` turns thinking off through the chat
- * template (qwen3, kimi, glm). Models with no effort control ignore it.
+ * The thinking a request asks for, from OpenAI's `reasoning_effort` (which wins) or the switches
+ * other clients send: `enable_thinking` (Qwen, Cherry Studio), `thinking_budget` (Qwen) and
+ * `thinking: {type, budget_tokens}` (Anthropic's shape).
  */
-export function reasoningInputs(effort: string | null | undefined, api: 'legacy' | 'openai' | 'responses', reasoning: boolean): Record<string, unknown> {
-  if (!effort || !reasoning) return {};
-  if (api === 'responses') return { reasoning: { effort: effort === 'minimal' || effort === 'none' ? 'low' : effort } };
-  if (effort === 'none') return { chat_template_kwargs: { enable_thinking: false } };
-  return api === 'openai' ? { reasoning_effort: effort === 'minimal' ? 'low' : effort } : {};
+export function thinkingOf(req: ThinkingControls): Thinking | undefined {
+  if (req.reasoning_effort) return req.reasoning_effort as Thinking;
+  if (req.enable_thinking === false || req.thinking?.type === 'disabled') return 'none';
+  const budget = req.thinking_budget ?? req.thinking?.budget_tokens;
+  if (budget != null) return effortOfBudget(budget);
+  if (req.enable_thinking === true || req.thinking?.type === 'enabled') return 'on';
+  return undefined;
+}
+
+/**
+ * The thinking in the model's dialect. gpt-oss cannot stop reasoning, so `minimal` and `none`
+ * ask for its lowest effort; elsewhere `none` (and `on`) switch thinking through the chat
+ * template (qwen3, kimi, glm), and efforts go as `reasoning_effort` where the model takes it.
+ * `takes` is the model's schema (services/chat/profile.ts), when known. Models that do not
+ * reason ignore it: there is no thinking to switch.
+ */
+export function reasoningInputs(
+  thinking: Thinking | undefined,
+  api: 'legacy' | 'openai' | 'responses',
+  reasoning: boolean,
+  takes: (param: string) => boolean | undefined = () => undefined,
+): Record<string, unknown> {
+  if (!thinking || !reasoning) return {};
+  if (api === 'responses') {
+    if (thinking === 'on') return {};
+    return { reasoning: { effort: thinking === 'minimal' || thinking === 'none' ? 'low' : thinking } };
+  }
+  const kwargs = takes('chat_template_kwargs');
+  const effort = takes('reasoning_effort') ?? api === 'openai';
+  if (thinking === 'none') return kwargs === false && effort ? { reasoning_effort: 'none' } : { chat_template_kwargs: { enable_thinking: false } };
+  // Turning thinking on is only sent where it is known to be taken: it is the default elsewhere.
+  if (thinking === 'on') return (kwargs ?? api === 'openai') ? { chat_template_kwargs: { enable_thinking: true } } : {};
+  return effort ? { reasoning_effort: thinking === 'minimal' ? 'low' : thinking } : kwargs ? { chat_template_kwargs: { enable_thinking: true } } : {};
 }

@@ -188,7 +188,7 @@ export function completionTransformer(o: StreamOptions): Transformer<Uint8Array,
 
   const fail = (c: Ctl, err: unknown) => {
     finished = true;
-    // Already OpenAI-shaped (a failure caught by pipeWithErrorEvent), or an upstream error event.
+    // Already OpenAI-shaped (a failure caught by transformStream's onError), or an upstream error event.
     const payload: ErrorBody =
       err && typeof err === 'object' && typeof (err as { type?: unknown }).type === 'string'
         ? { error: err as ErrorBody['error'] }

@@ -59,6 +59,22 @@ function outputDims(requested: number | null | undefined, model: ResolvedModel, 
 
 const badOutput = (message: string) => new ApiError(502, `Workers AI returned ${message}`, 'server_error', null, 'upstream_error');
 
+/**
+ * The input tokens an embeddings answer reports, wherever the model puts them: `usage`
+ * (`prompt_tokens`, `input_tokens` or `total_tokens`: embeddings have no output), or bge-m3's
+ * `meta.cost_metric_value_1` (its billing metric, input tokens) when it has no `usage`.
+ */
+function reportedTokens(o: Record<string, unknown>): number | undefined {
+  const usage = (o.usage && typeof o.usage === 'object' ? o.usage : {}) as Record<string, unknown>;
+  const meta = (o.meta && typeof o.meta === 'object' ? o.meta : {}) as Record<string, unknown>;
+  const metricName = meta.cost_metric_name_1;
+  const metric = metricName === undefined || (typeof metricName === 'string' && /token/i.test(metricName)) ? meta.cost_metric_value_1 : undefined;
+  for (const v of [usage.prompt_tokens, usage.input_tokens, usage.total_tokens, metric]) {
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  }
+  return undefined;
+}
+
 /** Vectors (and reported token count, if any) from one Workers AI embeddings answer. */
 function readBatch(out: unknown, expected: number, minLength: number): { vectors: number[][]; promptTokens?: number } {
   const o = (out && typeof out === 'object' ? out : {}) as Record<string, unknown>;
@@ -69,8 +85,7 @@ function readBatch(out: unknown, expected: number, minLength: number): { vectors
   for (const v of vectors) {
     if (!Array.isArray(v) || v.length < minLength) throw badOutput(`a malformed embedding vector (expected at least ${minLength} numbers).`);
   }
-  const usage = o.usage as Record<string, unknown> | undefined;
-  const tokens = usage?.prompt_tokens ?? usage?.input_tokens;
+  const tokens = reportedTokens(o);
   return { vectors: vectors as number[][], ...(typeof tokens === 'number' && { promptTokens: tokens }) };
 }
 

@@ -84,7 +84,8 @@ function samplingOf(req: Common): Partial<ChatCompletionRequest> {
   const out: Partial<ChatCompletionRequest> = {};
   if (o.temperature != null) out.temperature = o.temperature;
   if (o.top_p != null) out.top_p = o.top_p;
-  if (o.top_k != null) out.top_k = o.top_k;
+  // top_k 0 is Ollama's "disabled": not set.
+  if (o.top_k) out.top_k = o.top_k;
   if (o.seed != null) out.seed = o.seed;
   if (o.frequency_penalty != null) out.frequency_penalty = o.frequency_penalty;
   if (o.presence_penalty != null) out.presence_penalty = o.presence_penalty;
@@ -105,6 +106,7 @@ function samplingOf(req: Common): Partial<ChatCompletionRequest> {
     // Passed along as sent (the chat service may use it); levels are OpenAI's reasoning_effort.
     (out as Record<string, unknown>).think = req.think;
     if (typeof req.think === 'string') out.reasoning_effort = req.think;
+    else out.enable_thinking = req.think;
   }
   return out;
 }

@@ -119,13 +119,18 @@ export function responseShell(req: CreateResponseRequest, stored = false, id = n
   };
 }
 
-/** Usage in Responses terms. Workers AI does not count reasoning tokens apart: estimated from the reasoning text. */
+/**
+ * Usage in Responses terms. Cached and reasoning counts are the model's own when it reports
+ * them; otherwise none were cached and the reasoning is estimated from its text.
+ */
 export function responseUsage(usage: Usage, reasoningChars: number): ResponseUsage {
   return {
     input_tokens: usage.prompt_tokens,
-    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    input_tokens_details: { cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0, cache_write_tokens: 0 },
     output_tokens: usage.completion_tokens,
-    output_tokens_details: { reasoning_tokens: Math.min(usage.completion_tokens, Math.ceil(reasoningChars / 4)) },
+    output_tokens_details: {
+      reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? Math.min(usage.completion_tokens, Math.ceil(reasoningChars / 4)),
+    },
     total_tokens: usage.total_tokens,
   };
 }

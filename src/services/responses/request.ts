@@ -201,6 +201,7 @@ export function toChatRequest(req: CreateResponseRequest, history: readonly Inpu
       parallel_tool_calls: req.parallel_tool_calls,
       response_format: responseFormatOf(req),
       reasoning_effort: effortOf(req.reasoning?.effort),
+      prompt_cache_key: req.prompt_cache_key,
     },
     origins,
   };

@@ -1,5 +1,5 @@
 import { toUpstreamError } from './normalize-error';
-import type { CatalogModel, RunOptions, Upstream } from './types';
+import { SESSION_AFFINITY_HEADER, type CatalogModel, type RunOptions, type Upstream } from './types';
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 20;
@@ -14,6 +14,7 @@ export function createBindingUpstream(ai: Ai, gateway?: RunOptions['gateway']): 
         return await (ai.run as (m: string, i: unknown, o: AiOptions) => Promise<unknown>)(model, inputs, {
           ...(options.signal && { signal: options.signal }),
           ...((options.gateway ?? gateway) && { gateway: options.gateway ?? gateway }),
+          ...(options.sessionAffinity && { extraHeaders: { [SESSION_AFFINITY_HEADER]: options.sessionAffinity } }),
         });
       } catch (err) {
         throw toUpstreamError(err);

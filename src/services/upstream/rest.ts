@@ -1,6 +1,6 @@
 import { scrub } from './normalize-error';
 import { rawRestRequest } from './rest-body';
-import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from './types';
+import { SESSION_AFFINITY_HEADER, UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from './types';
 
 export interface RestSettings {
   baseUrl: string;
@@ -79,7 +79,11 @@ export function createRestUpstream(settings: RestSettings): Upstream {
       const raw = rawRestRequest(inputs);
       const res = await call(`${runUrl(model)}${raw?.query ?? ''}`, {
         method: 'POST',
-        headers: { 'content-type': raw?.contentType ?? 'application/json', ...gatewayHeaders },
+        headers: {
+          'content-type': raw?.contentType ?? 'application/json',
+          ...gatewayHeaders,
+          ...(options.sessionAffinity && { [SESSION_AFFINITY_HEADER]: options.sessionAffinity }),
+        },
         // Buffered so the upload has a Content-Length; the proxy built or checked this body itself.
         body: raw ? (raw.body instanceof ReadableStream ? await new Response(raw.body).arrayBuffer() : raw.body) : JSON.stringify(inputs),
         signal: options.signal,

@@ -27,7 +27,15 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** AI Gateway options, forwarded to the binding as-is. */
   gateway?: { id: string; skipCache?: boolean; cacheTtl?: number };
+  /**
+   * Prefix-cache routing key (the client's `prompt_cache_key`): the `x-session-affinity` header
+   * over REST, `extraHeaders` on the binding, so requests sharing a prompt prefix meet one cache.
+   */
+  sessionAffinity?: string;
 }
+
+/** The header Workers AI routes prefix caching by. */
+export const SESSION_AFFINITY_HEADER = 'x-session-affinity';
 
 /**
  * What `run` resolves to, as the binding gives it:

@@ -33,7 +33,7 @@ describe('chat completions: bad input', () => {
     [{ ...base, max_tokens: 0 }, 'max_tokens', />= 1/],
     [{ ...base, max_tokens: 1.5 }, 'max_tokens', /expected int/],
     [{ ...base, stream: 'yes' }, 'stream', /expected boolean/],
-    [{ ...base, stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop', /none of the accepted forms/],
+    [{ ...base, stop: Array.from({ length: 17 }, (_, i) => `s${i}`) }, 'stop', /at most 16 sequences/],
     [{ ...base, messages: [{ role: 'wizard', content: 'x' }] }, 'messages[0].role', /Invalid value/],
     [{ ...base, messages: [{ role: 'user' }] }, 'messages[0].content', /Missing required parameter/],
     [{ ...base, messages: [{ role: 'user', content: [{ type: 'text' }] }] }, 'messages[0].content', /accepted forms/],
