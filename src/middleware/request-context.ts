@@ -1,4 +1,5 @@
 import { createMiddleware } from 'hono/factory';
+import { uniqueHex } from '../lib/ids';
 import { getServices } from '../services';
 import type { AppEnv } from '../types';
 
@@ -8,7 +9,7 @@ import type { AppEnv } from '../types';
  */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
-  const requestId = `req_${crypto.randomUUID().replaceAll('-', '')}`;
+  const requestId = `req_${uniqueHex()}`;
   c.set('requestId', requestId);
   c.header('x-request-id', requestId);
   // A misconfiguration throws here and is answered by the error handler (which keeps the header).

@@ -1,4 +1,5 @@
 import type { ChatCompletionRequest } from '../../schemas/chat';
+import { uniqueHex } from '../../lib/ids';
 import type { Services } from '../index';
 import type { Usage } from '../usage';
 import { completeRuns, planChat, runsOf, streamRuns, totalUsage } from './engine';
@@ -26,7 +27,7 @@ export interface ChatCompletion {
 export type ChatResult = { stream: false; body: ChatCompletion } | { stream: true; body: ReadableStream<Uint8Array> };
 export type { ToolCall } from './tools';
 
-const randomId = () => crypto.randomUUID().replaceAll('-', '');
+const randomId = uniqueHex;
 
 /**
  * Runs one OpenAI chat completion request on Workers AI: a `chat.completion` object, or (with

@@ -3,6 +3,7 @@
  * sent as one user message, so every chat model family works (chat templates apply, reasoning
  * is kept out of the text), and answers come back as `text_completion` objects.
  */
+import { uniqueHex } from '../../lib/ids';
 import { invalidRequest } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { CompletionRequest } from '../../schemas/completions';
@@ -49,7 +50,7 @@ function check(req: CompletionRequest, prompts: string[]): void {
   }
 }
 
-const randomId = () => crypto.randomUUID().replaceAll('-', '');
+const randomId = uniqueHex;
 
 export async function createCompletion(services: Services, req: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
   const prompts = promptsOf(req);
