@@ -1,6 +1,10 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { openaiSchemas } from './test/openapi/plugin';
+import { buildDocs } from './scripts/build-docs.mjs';
+
+// /openapi.json and /docs are built before the Worker (src/docs/generated.ts, as `npm run build` does).
+await buildDocs();
 
 // Nothing in the test run may reach the network.
 process.env.WRANGLER_SEND_METRICS = 'false';

@@ -1,6 +1,6 @@
 import type { Env } from './env';
-import { ApiError } from './errors';
-import { DEFAULT_STORE_TTL_SECONDS, MIN_STORE_TTL_SECONDS } from './services/responses/store';
+import { proxyMisconfigured as misconfigured } from './errors';
+import { DEFAULT_STORE_TTL_SECONDS, MIN_STORE_TTL_SECONDS } from './limits';
 
 /** Defaults for MODEL_ALIASES: OpenAI names clients ship with, mapped to comparable Workers AI models. */
 export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, string>> = {
@@ -67,10 +67,6 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw misconfigured(`${name} must be a positive integer.`);
   return n;
-}
-
-function misconfigured(message: string) {
-  return new ApiError(500, `Proxy misconfigured: ${message}`, 'server_error', null, 'proxy_misconfigured');
 }
 
 function parseAliases(raw: string | undefined): Record<string, string> {

@@ -1,9 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../types';
-
-const encoder = new TextEncoder();
-const digest = async (value: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
+import { sha256 as digest } from '../lib/hash';
 
 /** Digests of the configured keys, computed once per configuration rather than per request. */
 const keyDigests = new WeakMap<readonly string[], Promise<Uint8Array[]>>();

@@ -5,6 +5,10 @@ import type { AppEnv } from '../types';
 type Cors = ReturnType<typeof honoCors>;
 const byOrigins = new WeakMap<object, Cors>();
 
+/** Response headers a browser client may read (retry headers for the SDKs' retry logic). */
+const EXPOSE_HEADERS = ['x-request-id', 'retry-after', 'x-should-retry', 'x-rag-sources'];
+const EXPOSE = EXPOSE_HEADERS.join(',');
+
 const build = (origins: '*' | readonly string[]) =>
   honoCors({
     origin: origins === '*' ? '*' : (origin) => (origins.includes(origin) ? origin : null),
@@ -28,11 +32,10 @@ const build = (origins: '*' | readonly string[]) =>
       'X-Stainless-Helper-Method',
       'X-Stainless-Async',
     ],
-    exposeHeaders: ['x-request-id', 'retry-after', 'x-should-retry', 'x-rag-sources'],
+    exposeHeaders: EXPOSE_HEADERS,
     maxAge: 86400,
   });
 
-const EXPOSE = 'x-request-id,retry-after,x-rag-sources';
 
 /**
  * CORS from ALLOWED_ORIGINS; runs before auth so 401s (and every other error) carry the headers.

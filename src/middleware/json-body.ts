@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type * as z from 'zod/mini';
 import { createMiddleware } from 'hono/factory';
-import { ApiError } from '../errors';
+import { ApiError, invalidValue } from '../errors';
 import { describeIssue, narrowIssue, paramPath } from '../schemas/common';
 import type { AppEnv } from '../types';
 
@@ -37,7 +37,7 @@ export const jsonBody = <T extends z.ZodMiniType>(schema: T, options: { narrowUn
       if (!result.success) {
         const first = result.error.issues[0]!;
         const issue = options.narrowUnions ? narrowIssue(first) : first;
-        throw new ApiError(400, describeIssue(issue, result.data), 'invalid_request_error', paramPath(issue.path), 'invalid_value');
+        throw invalidValue(paramPath(issue.path), describeIssue(issue, result.data));
       }
     }),
   ] as const;

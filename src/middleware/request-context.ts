@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
-import { uniqueHex } from '../lib/ids';
 import { getServices } from '../services';
 import type { AppEnv } from '../types';
+import { uniqueHex } from '../lib/random';
 
 /**
  * Gives every request an id (x-request-id), its services, and one structured log line

@@ -1,13 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../types';
+import { sha256Hex } from '../lib/hash';
 
 const CACHEABLE_PATH = /^(?:\/v1)?\/(chat\/completions|completions|embeddings)$/;
-const encoder = new TextEncoder();
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** Only requests whose answer does not change between runs are worth caching. */
 function isDeterministic(endpoint: string, body: unknown): boolean {

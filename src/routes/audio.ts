@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type * as z from 'zod/mini';
-import { ApiError, invalidRequest } from '../errors';
+import { ApiError, invalidValue } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { FORM_ARRAYS, SpeechRequest, TranscriptionForm, TranslationForm } from '../schemas/audio';
 import { describeIssue, paramPath } from '../schemas/common';
@@ -30,10 +30,10 @@ async function readAudioForm<T extends z.ZodMiniType>(c: Context<AppEnv>, schema
   for (const [rawKey, value] of form) {
     const key = rawKey.endsWith('[]') ? rawKey.slice(0, -2) : rawKey;
     if (key === 'file') {
-      if (typeof value === 'string') throw invalidRequest("'file' must be an uploaded file (a part with a filename), not a text field.", 'file', 'invalid_value');
+      if (typeof value === 'string') throw invalidValue('file', "'file' must be an uploaded file (a part with a filename), not a text field.");
       file ??= value;
     } else if (typeof value !== 'string') {
-      throw invalidRequest(`'${key}' must be a text field, not a file.`, key, 'invalid_value');
+      throw invalidValue(key, `'${key}' must be a text field, not a file.`);
     } else if (value !== '') {
       if (FORM_ARRAYS.has(key)) ((values[key] ??= []) as string[]).push(value);
       else values[key] = value;
@@ -42,9 +42,9 @@ async function readAudioForm<T extends z.ZodMiniType>(c: Context<AppEnv>, schema
   const parsed = schema.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ApiError(400, describeIssue(issue, values), 'invalid_request_error', paramPath(issue.path), 'invalid_value');
+    throw invalidValue(paramPath(issue.path), describeIssue(issue, values));
   }
-  if (!file) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'invalid_value');
+  if (!file) throw invalidValue('file', "Missing required parameter: 'file'.");
   return { fields: parsed.data as z.infer<T>, file };
 }
 

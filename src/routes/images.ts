@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { ApiError, invalidRequest } from '../errors';
+import { ApiError, invalidRequest, invalidValue } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { describeIssue, paramPath } from '../schemas/common';
 import { ImageEditFields, ImageGenerationRequest, type ImageEditRequest } from '../schemas/images';
@@ -29,7 +29,7 @@ function textFields(form: FormData): Record<string, unknown> {
 
 function fileList(form: FormData, name: string): File[] {
   return form.getAll(name).map((value) => {
-    if (typeof value === 'string') throw invalidRequest(`'${name === 'mask' ? 'mask' : 'image'}' must be an uploaded file, not a text field.`, name === 'mask' ? 'mask' : 'image', 'invalid_value');
+    if (typeof value === 'string') throw invalidValue(name === 'mask' ? 'mask' : 'image', `'${name === 'mask' ? 'mask' : 'image'}' must be an uploaded file, not a text field.`);
     return value;
   });
 }
@@ -49,12 +49,12 @@ async function editRequest(c: Context<AppEnv>): Promise<ImageEditRequest> {
   const parsed = ImageEditFields.safeParse(fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw invalidRequest(describeIssue(issue, fields), paramPath(issue.path), 'invalid_value');
+    throw invalidValue(paramPath(issue.path), describeIssue(issue, fields));
   }
   const images = [...fileList(form, 'image'), ...fileList(form, 'image[]')];
-  if (!images.length) throw invalidRequest("Missing required parameter: 'image'.", 'image', 'invalid_value');
+  if (!images.length) throw invalidValue('image', "Missing required parameter: 'image'.");
   const masks = fileList(form, 'mask');
-  if (masks.length > 1) throw invalidRequest("Send one 'mask' file, not several.", 'mask', 'invalid_value');
+  if (masks.length > 1) throw invalidValue('mask', "Send one 'mask' file, not several.");
   return { ...parsed.data, images, ...(masks[0] && { mask: masks[0] }) };
 }
 

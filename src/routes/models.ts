@@ -1,18 +1,16 @@
 import { Hono } from 'hono';
-import * as z from 'zod/mini';
 import { zValidator } from '@hono/zod-validator';
-import { ApiError, modelNotFound } from '../errors';
-import { PROTOCOLS } from '../services/models/catalog';
+import { invalidValue, modelNotFound } from '../errors';
+import { ListModelsQuery } from '../schemas/models';
+import { PROTOCOLS } from '../services/models/protocols';
 import type { AppEnv } from '../types';
-
-const ListQuery = z.object({ protocol: z.optional(z.enum(PROTOCOLS)) });
 
 export const models = new Hono<AppEnv>()
   .get(
     '/models',
-    zValidator('query', ListQuery, (result) => {
+    zValidator('query', ListModelsQuery, (result) => {
       if (!result.success) {
-        throw new ApiError(400, `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`, 'invalid_request_error', 'protocol', 'invalid_value');
+        throw invalidValue('protocol', `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`);
       }
     }),
     async (c) => {

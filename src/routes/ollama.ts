@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { invalidRequest } from '../errors';
+import { invalidValue } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { OllamaChatRequest, OllamaEmbedRequest, OllamaEmbeddingsRequest, OllamaGenerateRequest, OllamaShowRequest } from '../schemas/ollama';
 import { ollamaEmbed, ollamaEmbeddings } from '../services/ollama/embed';
@@ -23,7 +23,7 @@ export const ollama = new Hono<AppEnv>()
   .post('/api/show', ...jsonBody(OllamaShowRequest), async (c) => {
     const body = c.req.valid('json');
     const model = body.model || body.name;
-    if (!model) throw invalidRequest("Missing required parameter: 'model'.", 'model', 'invalid_value');
+    if (!model) throw invalidValue('model', "Missing required parameter: 'model'.");
     c.set('model', model);
     return c.json(await showModel(c.var.services, model));
   })

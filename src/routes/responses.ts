@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { ApiError } from '../errors';
+import { ApiError, unsupportedParameter } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { CreateResponseRequest } from '../schemas/responses';
 import { createResponse, scopeOf } from '../services/responses';
@@ -30,7 +30,7 @@ export const responses = new Hono<AppEnv>()
   .get('/responses/:response_id', async (c) => {
     const id = c.req.param('response_id');
     if (c.req.query('stream') === 'true') {
-      throw new ApiError(400, 'Streaming a stored response again is not supported; retrieve it without `stream`.', 'invalid_request_error', 'stream', 'unsupported_parameter');
+      throw unsupportedParameter('stream', 'Streaming a stored response again is not supported; retrieve it without `stream`.');
     }
     const store = c.var.services.responsesStore;
     const record = await store?.get(scopeOf(c.get('clientId')), id);

@@ -2,7 +2,8 @@
  * Token estimate used only when Workers AI reports no usage: about 4 characters per token
  * (OpenAI's rule of thumb for English). Documented in docs/chat.md as an estimate.
  */
-export const estimateTokens = (text: string): number => (text ? Math.ceil(text.length / 4) : 0);
+export const tokensOfChars = (chars: number): number => Math.ceil(chars / 4);
+export const estimateTokens = (text: string): number => tokensOfChars(text.length);
 
 export interface Usage {
   prompt_tokens: number;

@@ -77,6 +77,22 @@ try {
   await page.goto(`${base}/docs`);
   const heading = await page.textContent('h1');
   step(`docs page: ${heading}`);
+  // The reference renders from /openapi.json and sends a request with the example body.
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  const tryIt = async (id) => {
+    const article = page.locator(`article#${id}`);
+    await article.locator('details.try > summary').click();
+    await article.locator('details.try button[type=submit]').click();
+    await article.locator('.out .status').waitFor({ timeout: 15_000 });
+    return { status: await article.locator('.out .status').textContent(), body: await article.locator('.out').textContent() };
+  };
+  const embed = await tryIt('post--v1-embeddings');
+  if (!/^200 /.test(embed.status) || !/"embedding"/.test(embed.body)) throw new Error(`docs try-it (embeddings): ${embed.status} ${embed.body.slice(0, 200)}`);
+  const chatTry = await tryIt('post--v1-chat-completions');
+  if (!/^200 /.test(chatTry.status) || !/chat\.completion/.test(chatTry.body)) throw new Error(`docs try-it (chat): ${chatTry.status} ${chatTry.body.slice(0, 200)}`);
+  const speechTry = await tryIt('post--v1-audio-speech');
+  if (!/^200 .*audio\//.test(speechTry.status) || !(await page.locator('article#post--v1-audio-speech .out audio').count())) throw new Error(`docs try-it (speech): ${speechTry.status}`);
+  step(`docs try-it: embeddings ${embed.status}; chat ${chatTry.status}; speech ${speechTry.status}`);
   if (problems.length) throw new Error(problems.join('\n'));
   console.log('1 passed, 0 failed');
 } catch (err) {

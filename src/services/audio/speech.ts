@@ -1,4 +1,4 @@
-import { ApiError, invalidRequest } from '../../errors';
+import { ApiError, invalidValue, unexpectedOutput, unsupportedParameter } from '../../errors';
 import type { SpeechFormat, SpeechRequest } from '../../schemas/audio';
 import { fromBase64 } from './files';
 import type { ResolvedModel } from '../models/catalog';
@@ -80,16 +80,12 @@ function speakerFor(tts: TtsModel, requested: string): string | undefined {
   if (tts.family === 'melotts') {
     // MeloTTS has a single speaker per language: every OpenAI voice is it.
     if (openai !== -1) return undefined;
-    throw invalidRequest(`Unknown voice "${requested}". ${tts.model.requested} has one voice; send any of ${OPENAI_VOICES.join(', ')}.`, 'voice', 'invalid_value');
+    throw invalidValue('voice', `Unknown voice "${requested}". ${tts.model.requested} has one voice; send any of ${OPENAI_VOICES.join(', ')}.`);
   }
   if (!tts.voices) return openai === -1 ? voice : undefined; // an Aura model without a known list: its default, or the name as given
   if (openai !== -1) return tts.voices.openai[openai];
   if (tts.voices.speakers.includes(voice)) return voice;
-  throw invalidRequest(
-    `Unknown voice "${requested}" for ${tts.model.requested}. Send an OpenAI voice (${OPENAI_VOICES.join(', ')}) or one of its speakers (${tts.voices.speakers.join(', ')}).`,
-    'voice',
-    'invalid_value',
-  );
+  throw invalidValue('voice', `Unknown voice "${requested}" for ${tts.model.requested}. Send an OpenAI voice (${OPENAI_VOICES.join(', ')}) or one of its speakers (${tts.voices.speakers.join(', ')}).`);
 }
 
 function audioBytes(out: unknown, model: string): ReadableStream<Uint8Array> | Uint8Array {
@@ -105,25 +101,24 @@ function audioBytes(out: unknown, model: string): ReadableStream<Uint8Array> | U
       /* not base64: reported below */
     }
   }
-  throw new ApiError(502, `Workers AI returned an output of an unexpected shape for ${model}.`, 'server_error', null, 'upstream_error');
+  throw unexpectedOutput(model);
 }
 
 export async function createSpeech(services: Services, req: SpeechRequest, signal?: AbortSignal): Promise<SpeechResult> {
-  const unsupported = (param: string, message: string) => invalidRequest(message, param, 'unsupported_parameter');
-  if (req.instructions?.trim()) throw unsupported('instructions', '`instructions` is not supported: Workers AI speech models take no style instructions.');
-  if (req.stream_format === 'sse') throw unsupported('stream_format', 'stream_format "sse" is not supported; the audio is streamed as raw bytes (stream_format "audio").');
+  if (req.instructions?.trim()) throw unsupportedParameter('instructions', '`instructions` is not supported: Workers AI speech models take no style instructions.');
+  if (req.stream_format === 'sse') throw unsupportedParameter('stream_format', 'stream_format "sse" is not supported; the audio is streamed as raw bytes (stream_format "audio").');
 
   const tts = ttsModel(await services.catalog.resolve(req.model, 'openai-speech'));
   const name = tts.model.requested;
   const format = req.response_format ?? 'mp3';
   if (!tts.formats.includes(format)) {
-    throw unsupported('response_format', `${name} can only produce ${tts.formats.join(', ')}; response_format "${format}" is not available for it.`);
+    throw unsupportedParameter('response_format', `${name} can only produce ${tts.formats.join(', ')}; response_format "${format}" is not available for it.`);
   }
   if (req.speed !== undefined && req.speed !== 1) {
-    throw unsupported('speed', `\`speed\` is not supported by ${name}: it always speaks at 1.0. Send 1.0 or leave it out.`);
+    throw unsupportedParameter('speed', `\`speed\` is not supported by ${name}: it always speaks at 1.0. Send 1.0 or leave it out.`);
   }
   if (req.language && tts.family !== 'melotts') {
-    throw unsupported('language', `\`language\` applies to @cf/myshell-ai/melotts only; ${name} speaks the language it is made for.`);
+    throw unsupportedParameter('language', `\`language\` applies to @cf/myshell-ai/melotts only; ${name} speaks the language it is made for.`);
   }
   const speaker = speakerFor(tts, typeof req.voice === 'string' ? req.voice : req.voice.id);
   const inputs =

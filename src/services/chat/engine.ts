@@ -3,7 +3,7 @@
  * (capability checks, conversation, inputs for the model's dialect), run it once per choice,
  * and read the answers back, whole or as a stream.
  */
-import { invalidRequest } from '../../errors';
+import { invalidValue, notSupported, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ResolvedModel } from '../models/catalog';
 import type { Services } from '../index';
@@ -11,7 +11,7 @@ import { transformStream } from '../../lib/pull-stream';
 import { sseData } from '../../lib/sse';
 import { firstStop } from '../../lib/stop-sequences';
 import { upstreamCall } from '../upstream/errors';
-import { sumDetails, usageOf, type Usage } from '../usage';
+import { estimateTokens, sumDetails, tokensOfChars, usageOf, type Usage } from '../usage';
 import { fitMaxTokens } from './context';
 import { jsonModeInputs } from './json-mode';
 import { mergeStreams } from './merge';
@@ -56,19 +56,16 @@ export interface Run {
   copy: number;
 }
 
-const unsupported = (param: string, what: string) =>
-  invalidRequest(`${what} is not supported by this proxy.`, param, 'unsupported_parameter');
-
 /** Features this proxy does not offer are refused with a 400, never silently dropped. */
 function rejectUnsupported(req: ChatCompletionRequest): void {
-  if (req.logprobs) throw unsupported('logprobs', 'logprobs (Workers AI does not return token probabilities)');
-  if (req.top_logprobs) throw unsupported('top_logprobs', 'top_logprobs (Workers AI does not return token probabilities)');
-  if (req.logit_bias && Object.keys(req.logit_bias).length) throw unsupported('logit_bias', 'logit_bias');
+  if (req.logprobs) throw notSupported('logprobs', 'logprobs (Workers AI does not return token probabilities)');
+  if (req.top_logprobs) throw notSupported('top_logprobs', 'top_logprobs (Workers AI does not return token probabilities)');
+  if (req.logit_bias && Object.keys(req.logit_bias).length) throw notSupported('logit_bias', 'logit_bias');
   if (req.functions != null || req.function_call != null) {
-    throw unsupported(req.functions != null ? 'functions' : 'function_call', 'The deprecated `functions` / `function_call` API (use `tools`)');
+    throw notSupported(req.functions != null ? 'functions' : 'function_call', 'The deprecated `functions` / `function_call` API (use `tools`)');
   }
-  if (req.audio != null || (Array.isArray(req.modalities) && req.modalities.includes('audio'))) throw unsupported('modalities', 'Audio output');
-  if (req.web_search_options != null) throw unsupported('web_search_options', 'Web search');
+  if (req.audio != null || (Array.isArray(req.modalities) && req.modalities.includes('audio'))) throw notSupported('modalities', 'Audio output');
+  if (req.web_search_options != null) throw notSupported('web_search_options', 'Web search');
 }
 
 function stopsOf(req: ChatCompletionRequest): string[] {
@@ -97,22 +94,18 @@ export async function planChat(
 
   const wantsTools = !!req.tools?.length && req.tool_choice !== 'none';
   if (wantsTools && !profile.tools) {
-    throw invalidRequest(
-      `The model \`${req.model}\` does not support tool calling on Workers AI. Use a model with function calling (for example @cf/meta/llama-3.3-70b-instruct-fp8-fast, @cf/meta/llama-4-scout-17b-16e-instruct or @cf/openai/gpt-oss-120b), or send no tools.`,
-      'tools',
-      'unsupported_parameter',
-    );
+    throw unsupportedParameter('tools', `The model \`${req.model}\` does not support tool calling on Workers AI. Use a model with function calling (for example @cf/meta/llama-3.3-70b-instruct-fp8-fast, @cf/meta/llama-4-scout-17b-16e-instruct or @cf/openai/gpt-oss-120b), or send no tools.`);
   }
   const choice = req.tool_choice;
   if (wantsTools && choice && typeof choice === 'object' && !req.tools!.some((t) => t.function.name === choice.function.name)) {
-    throw invalidRequest(`Tool choice '${choice.function.name}' not found in 'tools'.`, 'tool_choice', 'invalid_value');
+    throw invalidValue('tool_choice', `Tool choice '${choice.function.name}' not found in 'tools'.`);
   }
 
   const json = jsonModeInputs(req.response_format, profile, req.model);
   const jsonMode = Object.keys(json).length > 0;
   const { images, promptTokens: messageTokens } = checkMessages(req.messages, profile, req.model);
   const tools = toolInputs(req, profile);
-  const promptTokens = messageTokens + (tools.tools ? Math.ceil(JSON.stringify(tools.tools).length / 4) : 0);
+  const promptTokens = messageTokens + (tools.tools ? estimateTokens(JSON.stringify(tools.tools)) : 0);
   const requested = req.max_completion_tokens ?? req.max_tokens ?? services.config.defaultMaxTokens;
   const maxTokens = fitMaxTokens(requested, promptTokens, profile.contextWindow, options.promptParam);
   // Only now, with every check passed: images may be downloaded.
@@ -205,7 +198,7 @@ export async function completeRuns(services: Services, runs: readonly Run[], sig
     if (at !== -1) content = content.slice(0, at);
     const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
     const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
-    const usage = c.usage ?? usageOf(plan.promptTokens, Math.ceil((content.length + reasoning.length + argsChars) / 4));
+    const usage = c.usage ?? usageOf(plan.promptTokens, tokensOfChars(content.length + reasoning.length + argsChars));
     return { content, reasoning, toolCalls, usage, finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
   });
 }

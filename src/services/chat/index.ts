@@ -1,10 +1,10 @@
 import type { ChatCompletionRequest } from '../../schemas/chat';
-import { uniqueHex } from '../../lib/ids';
 import type { Services } from '../index';
 import type { Usage } from '../usage';
 import { completeRuns, planChat, runsOf, streamRuns, totalUsage } from './engine';
 import { chatWriter, type FinishReason } from './stream';
 import type { ToolCall } from './tools';
+import { uniqueHex } from '../../lib/random';
 
 export interface ChatCompletionMessage {
   role: 'assistant';
@@ -27,8 +27,6 @@ export interface ChatCompletion {
 export type ChatResult = { stream: false; body: ChatCompletion } | { stream: true; body: ReadableStream<Uint8Array> };
 export type { ToolCall } from './tools';
 
-const randomId = uniqueHex;
-
 /**
  * Runs one OpenAI chat completion request on Workers AI: a `chat.completion` object, or (with
  * `stream: true`) a stream of `chat.completion.chunk` SSE bytes ending in `data: [DONE]`.
@@ -37,7 +35,7 @@ const randomId = uniqueHex;
 export async function createChatCompletion(services: Services, req: ChatCompletionRequest, signal?: AbortSignal): Promise<ChatResult> {
   const plan = await planChat(services, req, signal);
   const runs = runsOf([plan], req.n ?? 1);
-  const id = `chatcmpl-${randomId()}`;
+  const id = `chatcmpl-${uniqueHex()}`;
   const created = Math.floor(Date.now() / 1000);
 
   if (req.stream === true) {

@@ -1,4 +1,4 @@
-import { invalidRequest } from '../../errors';
+import { unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ChatProfile } from './profile';
 
@@ -29,10 +29,6 @@ export function jsonModeInputs(format: ResponseFormat | null | undefined, profil
     case 'guided_json':
       return { guided_json: schema };
     default:
-      throw invalidRequest(
-        `response_format "${format.type}" is not supported by the model \`${model}\`: it has no JSON mode on Workers AI.`,
-        'response_format',
-        'unsupported_parameter',
-      );
+      throw unsupportedParameter('response_format', `response_format "${format.type}" is not supported by the model \`${model}\`: it has no JSON mode on Workers AI.`);
   }
 }

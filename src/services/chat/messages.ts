@@ -4,13 +4,14 @@
  * Completions `{messages}` (content parts kept), Responses `{instructions, input}` items (gpt-oss),
  * or `{prompt, image}` for Image-to-Text models.
  */
-import { invalidRequest } from '../../errors';
+import { unsupportedParameter } from '../../errors';
 import type { ChatMessage } from '../../schemas/chat';
 import type { ChatProfile } from './profile';
 import { upstreamCallId } from './tools';
 import { loadImage, type ImageInput } from './vision';
+import { tokensOfChars } from '../usage';
+import type { Json } from '../../lib/json';
 
-type Json = Record<string, any>;
 type Part = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
 
 /** Rough token cost of an image, for the context-window estimate. */
@@ -21,8 +22,6 @@ export interface MessageCheck {
   /** Estimated prompt tokens: ~4 characters per token plus 4 per message (and per image, IMAGE_TOKENS). */
   promptTokens: number;
 }
-
-const unsupported = (message: string, param: string) => invalidRequest(message, param, 'unsupported_parameter');
 
 /** The text of a content value: a string, or text (and refusal) parts joined by newlines. */
 function textOf(content: unknown): string {
@@ -44,25 +43,25 @@ export function checkMessages(messages: readonly ChatMessage[], profile: ChatPro
   let images = 0;
   messages.forEach((m, i) => {
     if (m.role === 'function') {
-      throw unsupported('The deprecated `function` role is not supported; send tool results as `tool` messages.', `messages[${i}].role`);
+      throw unsupportedParameter(`messages[${i}].role`, 'The deprecated `function` role is not supported; send tool results as `tool` messages.');
     }
     if (!profile.tools && (m.role === 'tool' || (m.role === 'assistant' && m.tool_calls?.length))) {
-      throw unsupported(`The model \`${model}\` does not support tool calling on Workers AI, so it cannot take tool messages.`, `messages[${i}]`);
+      throw unsupportedParameter(`messages[${i}]`, `The model \`${model}\` does not support tool calling on Workers AI, so it cannot take tool messages.`);
     }
     if (m.role !== 'user' || typeof m.content === 'string') return;
     for (const part of m.content) {
       if (part.type === 'image_url') {
         if (profile.vision === 'none') {
-          throw unsupported(`The model \`${model}\` does not accept images; use a vision model (for example @cf/meta/llama-4-scout-17b-16e-instruct).`, `messages[${i}].content`);
+          throw unsupportedParameter(`messages[${i}].content`, `The model \`${model}\` does not accept images; use a vision model (for example @cf/meta/llama-4-scout-17b-16e-instruct).`);
         }
         images++;
       } else if (part.type !== 'text') {
-        throw unsupported(`Content of type "${part.type}" is not supported by this proxy.`, `messages[${i}].content`);
+        throw unsupportedParameter(`messages[${i}].content`, `Content of type "${part.type}" is not supported by this proxy.`);
       }
     }
   });
   if ((profile.vision === 'image-field' && images > 1) || (profile.vision === 'image-to-text' && images !== 1)) {
-    throw invalidRequest(`The model \`${model}\` takes exactly one image per request; this one has ${images}.`, 'messages', 'unsupported_parameter');
+    throw unsupportedParameter('messages', `The model \`${model}\` takes exactly one image per request; this one has ${images}.`);
   }
   return { images, promptTokens: estimate(messages, images) };
 }
@@ -86,7 +85,7 @@ function estimate(messages: readonly ChatMessage[], images: number): number {
   for (const m of messages) {
     let chars = textOf(m.content).length;
     if (m.role === 'assistant' && m.tool_calls) for (const c of m.tool_calls) chars += c.function.name.length + c.function.arguments.length;
-    tokens += Math.ceil(chars / 4) + 4;
+    tokens += tokensOfChars(chars) + 4;
   }
   return tokens;
 }

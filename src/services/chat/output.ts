@@ -3,10 +3,9 @@
  * OpenAI `chat.completion` / `text_completion` (and their chunks), Responses objects and stream
  * events (gpt-oss), and Image-to-Text `{description}`.
  */
+import { isObj, type Json } from '../../lib/json';
 import { upstreamUsage, type Usage } from '../usage';
 import { normalizeToolCalls, type ToolCall } from './tools';
-
-type Json = Record<string, any>;
 
 /** One upstream answer, before reasoning is split out of the text and stop sequences are applied. */
 export interface Completion {
@@ -17,8 +16,6 @@ export interface Completion {
   usage?: Usage;
   finish?: string;
 }
-
-const isObj = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Text from a string, a number (some models), a JSON-mode object, or OpenAI content parts. */
 function textOf(value: unknown): string {

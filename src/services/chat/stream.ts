@@ -4,7 +4,7 @@ import { StopMatcher } from '../../lib/stop-sequences';
 import { toApiError } from '../upstream/errors';
 import { UpstreamError } from '../upstream';
 import { toUpstreamError } from '../upstream/normalize-error';
-import { usageOf, type Usage } from '../usage';
+import { tokensOfChars, usageOf, type Usage } from '../usage';
 import { EventReader, type Completion } from './output';
 import { ThinkSplitter } from './reasoning';
 import { ToolCallStream, type ToolCallDelta } from './tools';
@@ -178,7 +178,7 @@ export function completionTransformer(o: StreamOptions): Transformer<Uint8Array,
       c.enqueue(writer.content(rest));
     }
     c.enqueue(writer.finish(finishReasonOf(hitStop, tools.emitted, upstreamFinish, usage?.completion_tokens, o.maxTokens)));
-    const final = usage ?? usageOf(o.promptTokens(), Math.ceil(emittedChars / 4));
+    const final = usage ?? usageOf(o.promptTokens(), tokensOfChars(emittedChars));
     o.onUsage?.(final);
     if (o.tail) {
       if (o.includeUsage) c.enqueue(writer.usage(final));

@@ -1,7 +1,7 @@
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ChatProfile } from './profile';
-
-type Json = Record<string, any>;
+import type { Json } from '../../lib/json';
+import { ALNUM, randomAlnum } from '../../lib/random';
 
 /** A tool call as the client receives it. */
 export interface ToolCall {
@@ -18,14 +18,7 @@ export interface ToolCallDelta {
   function: { name?: string; arguments: string };
 }
 
-const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
-export function newCallId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  let id = 'call_';
-  for (const b of bytes) id += ALNUM[b % 62];
-  return id;
-}
+export const newCallId = (): string => `call_${randomAlnum(24)}`;
 
 /** Tool-call arguments as the JSON string OpenAI clients expect (legacy models give an object). */
 export const argumentsText = (args: unknown): string =>

@@ -3,14 +3,14 @@
  * sent as one user message, so every chat model family works (chat templates apply, reasoning
  * is kept out of the text), and answers come back as `text_completion` objects.
  */
-import { uniqueHex } from '../../lib/ids';
-import { invalidRequest } from '../../errors';
+import { invalidValue, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { CompletionRequest } from '../../schemas/completions';
 import { completeRuns, planChat, runsOf, streamRuns, totalUsage } from '../chat/engine';
 import { textWriter } from '../chat/stream';
 import type { Services } from '../index';
 import type { Usage } from '../usage';
+import { uniqueHex } from '../../lib/random';
 
 /** Upstream runs one request may fan out to (prompts x n). */
 export const MAX_COMPLETION_RUNS = 16;
@@ -26,31 +26,27 @@ export interface TextCompletion {
 
 export type CompletionResult = { stream: false; body: TextCompletion } | { stream: true; body: ReadableStream<Uint8Array> };
 
-const unsupported = (param: string, message: string) => invalidRequest(message, param, 'unsupported_parameter');
-
 function promptsOf(req: CompletionRequest): string[] {
   const p = req.prompt;
   if (typeof p === 'string') return [p];
   if (p.every((x): x is string => typeof x === 'string')) return p;
-  throw unsupported('prompt', 'Token-id prompts are not supported: Workers AI models take text. Send the prompt as a string.');
+  throw unsupportedParameter('prompt', 'Token-id prompts are not supported: Workers AI models take text. Send the prompt as a string.');
 }
 
 function check(req: CompletionRequest, prompts: string[]): void {
-  if (req.suffix) throw unsupported('suffix', 'suffix (fill-in-the-middle) is not supported by Workers AI models.');
-  if (req.logprobs != null) throw unsupported('logprobs', 'logprobs is not supported by this proxy (Workers AI does not return token probabilities).');
-  if (req.logit_bias && Object.keys(req.logit_bias).length) throw unsupported('logit_bias', 'logit_bias is not supported by this proxy.');
+  if (req.suffix) throw unsupportedParameter('suffix', 'suffix (fill-in-the-middle) is not supported by Workers AI models.');
+  if (req.logprobs != null) throw unsupportedParameter('logprobs', 'logprobs is not supported by this proxy (Workers AI does not return token probabilities).');
+  if (req.logit_bias && Object.keys(req.logit_bias).length) throw unsupportedParameter('logit_bias', 'logit_bias is not supported by this proxy.');
   if (req.best_of != null && req.best_of > 1 && req.best_of !== (req.n ?? 1)) {
-    throw unsupported('best_of', 'best_of is not supported by this proxy (Workers AI gives no scores to pick the best answer); use n.');
+    throw unsupportedParameter('best_of', 'best_of is not supported by this proxy (Workers AI gives no scores to pick the best answer); use n.');
   }
   prompts.forEach((p, i) => {
-    if (!p.trim()) throw invalidRequest('The prompt must not be empty.', typeof req.prompt === 'string' ? 'prompt' : `prompt[${i}]`, 'invalid_value');
+    if (!p.trim()) throw invalidValue(typeof req.prompt === 'string' ? 'prompt' : `prompt[${i}]`, 'The prompt must not be empty.');
   });
   if (prompts.length * (req.n ?? 1) > MAX_COMPLETION_RUNS) {
-    throw invalidRequest(`At most ${MAX_COMPLETION_RUNS} completions (prompts x n) per request.`, 'prompt', 'invalid_value');
+    throw invalidValue('prompt', `At most ${MAX_COMPLETION_RUNS} completions (prompts x n) per request.`);
   }
 }
-
-const randomId = uniqueHex;
 
 export async function createCompletion(services: Services, req: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
   const prompts = promptsOf(req);
@@ -70,7 +66,7 @@ export async function createCompletion(services: Services, req: CompletionReques
   const plans = await Promise.all(prompts.map((p) => planChat(services, chat(p), signal, { promptParam: 'prompt' })));
   const runs = runsOf(plans, n);
   const echoOf = (index: number) => (req.echo ? prompts[Math.floor(index / n)]! : '');
-  const id = `cmpl-${randomId()}`;
+  const id = `cmpl-${uniqueHex()}`;
   const created = Math.floor(Date.now() / 1000);
 
   if (req.stream === true) {

@@ -1,4 +1,4 @@
-import { ApiError, invalidRequest } from '../../errors';
+import { invalidValue, unsupportedParameter, upstreamError } from '../../errors';
 import type { EmbeddingRequest } from '../../schemas/embeddings';
 import { mapBounded } from '../../lib/bounded';
 import type { ResolvedModel } from '../models/catalog';
@@ -25,14 +25,14 @@ const TOKEN_ARRAYS =
 
 function textsOf(input: EmbeddingRequest['input']): string[] {
   const texts = typeof input === 'string' ? [input] : input;
-  if (texts.length === 0) throw invalidRequest("'input' must not be an empty array.", 'input', 'invalid_value');
+  if (texts.length === 0) throw invalidValue('input', "'input' must not be an empty array.");
   if (texts.length > MAX_INPUTS) {
-    throw invalidRequest(`'input' has ${texts.length} items; at most ${MAX_INPUTS} are allowed per request.`, 'input', 'invalid_value');
+    throw invalidValue('input', `'input' has ${texts.length} items; at most ${MAX_INPUTS} are allowed per request.`);
   }
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i];
-    if (typeof t !== 'string') throw invalidRequest(TOKEN_ARRAYS, 'input', 'unsupported_parameter');
-    if (t === '') throw invalidRequest('The input must not be an empty string.', typeof input === 'string' ? 'input' : `input[${i}]`, 'invalid_value');
+    if (typeof t !== 'string') throw unsupportedParameter('input', TOKEN_ARRAYS);
+    if (t === '') throw invalidValue(typeof input === 'string' ? 'input' : `input[${i}]`, 'The input must not be an empty string.');
   }
   return texts as string[];
 }
@@ -42,22 +42,14 @@ function outputDims(requested: number | null | undefined, model: ResolvedModel, 
   if (requested == null || requested === info.dims) return undefined;
   if (info.minDims && info.dims) {
     if (requested < info.minDims || requested > info.dims) {
-      throw invalidRequest(
-        `The model \`${model.requested}\` supports 'dimensions' from ${info.minDims} to ${info.dims}; got ${requested}.`,
-        'dimensions',
-        'invalid_value',
-      );
+      throw invalidValue('dimensions', `The model \`${model.requested}\` supports 'dimensions' from ${info.minDims} to ${info.dims}; got ${requested}.`);
     }
     return requested;
   }
-  throw invalidRequest(
-    `The model \`${model.requested}\` does not support 'dimensions'${info.dims ? ` (its vectors always have ${info.dims})` : ''}. Models that do: ${matryoshkaModels()}.`,
-    'dimensions',
-    'unsupported_parameter',
-  );
+  throw unsupportedParameter('dimensions', `The model \`${model.requested}\` does not support 'dimensions'${info.dims ? ` (its vectors always have ${info.dims})` : ''}. Models that do: ${matryoshkaModels()}.`);
 }
 
-const badOutput = (message: string) => new ApiError(502, `Workers AI returned ${message}`, 'server_error', null, 'upstream_error');
+const badOutput = (message: string) => upstreamError(`Workers AI returned ${message}`);
 
 /**
  * The input tokens an embeddings answer reports, wherever the model puts them: `usage`

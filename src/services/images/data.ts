@@ -1,5 +1,5 @@
 import { fromBase64, toBase64 } from '../../lib/base64';
-import { ApiError } from '../../errors';
+import { upstreamError } from '../../errors';
 
 export type ImageMime = 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';
 
@@ -43,7 +43,7 @@ export class ImageData {
 }
 
 const notAnImage = (what: string) =>
-  new ApiError(502, `Workers AI returned ${what} instead of an image.`, 'server_error', null, 'upstream_error');
+  upstreamError(`Workers AI returned ${what} instead of an image.`);
 
 function fromBytes(bytes: Uint8Array): ImageData {
   const mime = sniffImage(bytes);

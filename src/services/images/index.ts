@@ -1,6 +1,6 @@
-import { ApiError, invalidRequest } from '../../errors';
+import { ApiError, invalidValue, unsupportedParameter } from '../../errors';
 import type { ImageEditRequest, ImageGenerationRequest } from '../../schemas/images';
-import type { Protocol } from '../models/catalog';
+import type { Protocol } from '../models/protocols';
 import { OUTPUT_FORMAT, readImageOutput, sniffImage, type ImageData } from './data';
 import { DEFAULT_IMG2IMG_MODEL, DEFAULT_INPAINTING_MODEL, imageProfile, whyNot, type ImageProfile } from '../models/images';
 import type { Services } from '../index';
@@ -35,14 +35,13 @@ const MAX_ARRAY_IMAGE_BYTES = 4 * 1024 * 1024;
 /** Workers AI's img2img default strength (1) discards the input image; these keep it recognisable. */
 const IMG2IMG_STRENGTH = { high: 0.5, low: 0.8, default: 0.8 } as const;
 
-const unsupported = (param: string, message: string) => invalidRequest(message, param, 'unsupported_parameter');
-const invalid = (param: string, message: string) => invalidRequest(message, param, 'invalid_value');
+const invalid = (param: string, message: string) => invalidValue(param, message);
 
 type Common = Pick<ImageGenerationRequest, 'stream' | 'background' | 'n' | 'prompt' | 'size' | 'response_format' | 'model'>;
 
 function rejectUnsupported(req: Common): void {
-  if (req.stream) throw unsupported('stream', 'Streaming image generation (stream: true) is not supported by this proxy.');
-  if (req.background === 'transparent') throw unsupported('background', 'Transparent backgrounds are not supported: Workers AI image models draw opaque images.');
+  if (req.stream) throw unsupportedParameter('stream', 'Streaming image generation (stream: true) is not supported by this proxy.');
+  if (req.background === 'transparent') throw unsupportedParameter('background', 'Transparent backgrounds are not supported: Workers AI image models draw opaque images.');
 }
 
 function imageCount(services: Services, n: number | null | undefined): number {
@@ -207,12 +206,12 @@ export async function editImages(services: Services, req: ImageEditRequest, ctx:
   if (mode === 'references') {
     const max = profile.maxImages ?? 4;
     if (count > max) throw invalid('image', `The model \`${requested}\` takes at most ${max} input images; got ${count}.`);
-    if (req.strength != null) throw unsupported('strength', `The model \`${requested}\` has no strength setting; it uses the images as references.`);
+    if (req.strength != null) throw unsupportedParameter('strength', `The model \`${requested}\` has no strength setting; it uses the images as references.`);
   } else if (count > 1) {
     throw invalid('image', `The model \`${requested}\` edits one image at a time; got ${count}. FLUX.2 models (@cf/black-forest-labs/flux-2-klein-4b) take up to 4.`);
   }
   if (mode === 'mask' && !req.mask) throw invalid('mask', `The model \`${requested}\` is an inpainting model: send a mask (a PNG whose transparent areas mark what to repaint).`);
-  if (mode !== 'mask' && req.mask) throw unsupported('mask', `The model \`${requested}\` cannot use a mask; masks need an inpainting model such as ${DEFAULT_INPAINTING_MODEL}.`);
+  if (mode !== 'mask' && req.mask) throw unsupportedParameter('mask', `The model \`${requested}\` cannot use a mask; masks need an inpainting model such as ${DEFAULT_INPAINTING_MODEL}.`);
 
   const limit = profile.input === 'json' ? MAX_ARRAY_IMAGE_BYTES : undefined;
   const uploads = await Promise.all(req.images.map((file, i) => readUpload(file, count > 1 ? `image[${i}]` : 'image', limit)));

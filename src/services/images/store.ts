@@ -1,14 +1,9 @@
-import { toBase64Url } from '../../lib/base64';
+import { randomBase64Url } from '../../lib/random';
 import { EXTENSION, type ImageData } from './data';
 
 /** 24 random bytes as base64url: 192 bits, so a file URL cannot be guessed and works as its own key. */
 const FILE = /^([A-Za-z0-9_-]{32})(?:\.(?:png|jpg|jpeg|webp|gif))?$/;
 const PREFIX = 'images/';
-
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return toBase64Url(bytes);
-}
 
 export interface StoredImage {
   body: ReadableStream;
@@ -32,7 +27,7 @@ export class ImageStore {
 
   /** Stores the image; returns its file name (`<id>.<ext>`). */
   async put(image: ImageData): Promise<string> {
-    const id = randomId();
+    const id = randomBase64Url(24);
     await this.bucket.put(PREFIX + id, image.bytes, {
       httpMetadata: { contentType: image.mime },
       customMetadata: this.ttlMs ? { expires: String(Date.now() + this.ttlMs) } : {},

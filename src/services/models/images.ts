@@ -5,7 +5,8 @@
  * JSON schema (GET /ai/models/schema, cached by the catalog) for any other, and its name when
  * no schema is reachable (the binding has no schema endpoint).
  */
-import type { Catalog, Protocol } from './catalog';
+import { num } from '../../lib/json';
+import type { Protocol, SchemaSource, TaskClassifier } from './protocols';
 import type { CatalogModel, ModelSchema } from '../upstream';
 
 /** image: img2img (one image + prompt); mask: inpainting (image + mask); references: FLUX.2 (1-4 images + prompt). */
@@ -61,7 +62,6 @@ const NOT_GENERATION = /upscal|super-?res|esrgan|remove-?bg|background-remov|dep
 
 type Json = Record<string, unknown>;
 const obj = (x: unknown): Json => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : {});
-const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
 export function builtinImageProfile(id: string): ImageProfile | undefined {
   const known = BUILTIN[id];
@@ -105,7 +105,7 @@ export function profileFromName(id: string): ImageProfile {
   return { input: 'json', output: 'binary', ...roleByName(id, false, false), size: { min: 1 }, source: 'name' };
 }
 
-export async function imageProfile(catalog: Pick<Catalog, 'schema'>, id: string): Promise<ImageProfile> {
+export async function imageProfile(catalog: SchemaSource, id: string): Promise<ImageProfile> {
   const known = builtinImageProfile(id);
   if (known) return known;
   const schema = await catalog.schema(id);
@@ -120,11 +120,11 @@ export function imageProtocols(profile: ImageProfile): Protocol[] {
 }
 
 /** The catalog's hook for Text-to-Image models (see TASK_CLASSIFIERS in ./catalog). */
-export const imageClassifier = {
-  async protocols(model: CatalogModel, catalog: Catalog): Promise<readonly Protocol[]> {
+export const imageClassifier: TaskClassifier = {
+  async protocols(model: CatalogModel, catalog: SchemaSource): Promise<readonly Protocol[]> {
     return imageProtocols(await imageProfile(catalog, model.name));
   },
-  async unsupported(model: CatalogModel, protocol: Protocol, requested: string, catalog: Catalog): Promise<string | undefined> {
+  async unsupported(model: CatalogModel, protocol: Protocol, requested: string, catalog: SchemaSource): Promise<string | undefined> {
     return whyNot(await imageProfile(catalog, model.name), requested, protocol);
   },
 };

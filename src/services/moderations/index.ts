@@ -1,9 +1,10 @@
-import { ApiError, invalidRequest } from '../../errors';
+import { invalidValue, unsupportedParameter, upstreamError } from '../../errors';
 import type { ModerationRequest } from '../../schemas/moderations';
 import { mapBounded } from '../../lib/bounded';
 import type { Services } from '../index';
 import { HAZARD_CATEGORIES, OPENAI_CATEGORIES, readVerdict, type GuardVerdict, type OpenAICategory } from './llama-guard';
 import { upstreamCall } from '../upstream/errors';
+import { randomHex } from '../../lib/random';
 
 /** OpenAI's default; aliased to llama-guard-3-8b in config.ts. */
 export const DEFAULT_MODERATION_MODEL = 'omni-moderation-latest';
@@ -29,10 +30,10 @@ export interface Moderation {
 
 function inputsOf(input: ModerationRequest['input']): string[] {
   if (typeof input === 'string') return [input];
-  if (input.length === 0) throw invalidRequest("'input' must not be an empty array.", 'input', 'invalid_value');
+  if (input.length === 0) throw invalidValue('input', "'input' must not be an empty array.");
   if (input.every((x) => typeof x === 'string')) {
     if (input.length > MAX_INPUTS) {
-      throw invalidRequest(`'input' has ${input.length} items; this proxy classifies at most ${MAX_INPUTS} per request.`, 'input', 'invalid_value');
+      throw invalidValue('input', `'input' has ${input.length} items; this proxy classifies at most ${MAX_INPUTS} per request.`);
     }
     return input;
   }
@@ -40,7 +41,7 @@ function inputsOf(input: ModerationRequest['input']): string[] {
   const texts: string[] = [];
   input.forEach((part, i) => {
     if (typeof part === 'string' || part.type !== 'text') {
-      throw invalidRequest('Image inputs are not supported: llama-guard classifies text only.', `input[${i}]`, 'unsupported_parameter');
+      throw unsupportedParameter(`input[${i}]`, 'Image inputs are not supported: llama-guard classifies text only.');
     }
     texts.push(part.text);
   });
@@ -77,7 +78,7 @@ async function classify(services: Services, model: string, text: string, signal:
   const verdict = readVerdict(response);
   if (!verdict) {
     const seen = typeof response === 'string' ? `: "${response.slice(0, 80)}"` : '.';
-    throw new ApiError(502, `Workers AI returned something other than a safety verdict${seen}`, 'server_error', null, 'upstream_error');
+    throw upstreamError(`Workers AI returned something other than a safety verdict${seen}`);
   }
   return verdict;
 }
@@ -88,7 +89,7 @@ export async function createModeration(services: Services, req: ModerationReques
   const model = await services.catalog.resolve(requested, 'openai-moderations');
   const verdicts = await mapBounded(texts, CONCURRENCY, (text, _i, s) => classify(services, model.id, text, s), signal);
   return {
-    id: `modr-${crypto.randomUUID().replaceAll('-', '')}`,
+    id: `modr-${randomHex()}`,
     model: requested,
     results: verdicts.map(resultOf),
   };

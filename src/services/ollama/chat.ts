@@ -1,4 +1,4 @@
-import { invalidRequest } from '../../errors';
+import { invalidValue, notSupported } from '../../errors';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/chat';
 import type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage } from '../../schemas/ollama';
 import { createChatCompletion, type ChatCompletion } from '../chat';
@@ -13,9 +13,6 @@ import { doneReason, ns, ollamaTransformer, toolCallOf, type OllamaKind } from '
  * shape. Model resolution, upstream calls, stop sequences and usage all stay in the chat service.
  */
 
-const unsupported = (param: string, what: string, hint = '') =>
-  invalidRequest(`${what} is not supported by this proxy.${hint}`, param, 'unsupported_parameter');
-
 const IMAGE_TYPES: readonly [string, string][] = [
   ['/9j/', 'image/jpeg'],
   ['iVBORw0KGgo', 'image/png'],
@@ -27,7 +24,7 @@ const IMAGE_TYPES: readonly [string, string][] = [
 function dataUrl(image: string, param: string): string {
   if (image.startsWith('data:')) return image;
   const type = IMAGE_TYPES.find(([prefix]) => image.startsWith(prefix))?.[1];
-  if (!type) throw invalidRequest(`'${param}' is not a base64-encoded PNG, JPEG, GIF or WebP image.`, param, 'invalid_value');
+  if (!type) throw invalidValue(param, `'${param}' is not a base64-encoded PNG, JPEG, GIF or WebP image.`);
   return `data:${type};base64,${image}`;
 }
 
@@ -48,7 +45,7 @@ function toChatMessages(messages: readonly OllamaMessage[]): ChatMessage[] {
   const pending: { id: string; name: string }[] = [];
   return messages.map((m, i): ChatMessage => {
     const text = m.content ?? '';
-    if (m.images?.length && m.role !== 'user') throw unsupported(`messages[${i}].images`, `Images on a ${m.role} message`);
+    if (m.images?.length && m.role !== 'user') throw notSupported(`messages[${i}].images`, `Images on a ${m.role} message`);
     switch (m.role) {
       case 'system':
         return { role: 'system', content: text };
@@ -91,14 +88,14 @@ function samplingOf(req: Common): Partial<ChatCompletionRequest> {
   if (o.presence_penalty != null) out.presence_penalty = o.presence_penalty;
   if (o.repeat_penalty != null) out.repetition_penalty = o.repeat_penalty;
   if (o.num_predict === 0) {
-    throw invalidRequest("Invalid value for 'options.num_predict': use a positive number, or -1 / -2 for the default.", 'options.num_predict', 'invalid_value');
+    throw invalidValue('options.num_predict', "Invalid value for 'options.num_predict': use a positive number, or -1 / -2 for the default.");
   }
   if (o.num_predict != null && o.num_predict > 0) out.max_tokens = o.num_predict;
   if (o.stop != null) out.stop = typeof o.stop === 'string' ? [o.stop] : o.stop;
   const format = req.format;
   if (typeof format === 'string') {
     if (format === 'json') out.response_format = { type: 'json_object' };
-    else if (format !== '') throw invalidRequest(`Invalid value for 'format': expected "json" or a JSON schema object.`, 'format', 'invalid_value');
+    else if (format !== '') throw invalidValue('format', `Invalid value for 'format': expected "json" or a JSON schema object.`);
   } else if (format) {
     out.response_format = { type: 'json_schema', json_schema: { name: 'ollama_format', schema: format } };
   }
@@ -203,11 +200,11 @@ export function chatRequestOf(req: OllamaChatRequest): ChatCompletionRequest {
 
 /** The OpenAI request an /api/generate body becomes: `system` + `prompt` (+ `images`) as a two-message chat. */
 export function generateRequestOf(req: OllamaGenerateRequest): ChatCompletionRequest {
-  if (req.raw) throw unsupported('raw', 'raw mode (a prompt without the chat template)', ' Send the text without raw, or use /api/chat.');
-  if (req.suffix) throw unsupported('suffix', 'Fill-in-the-middle (suffix)');
-  if (req.template) throw unsupported('template', 'A custom prompt template');
+  if (req.raw) throw notSupported('raw', 'raw mode (a prompt without the chat template)', ' Send the text without raw, or use /api/chat.');
+  if (req.suffix) throw notSupported('suffix', 'Fill-in-the-middle (suffix)');
+  if (req.template) throw notSupported('template', 'A custom prompt template');
   if (req.context?.length) {
-    throw unsupported('context', 'context', ' This proxy returns no context; send the conversation as messages to /api/chat.');
+    throw notSupported('context', 'context', ' This proxy returns no context; send the conversation as messages to /api/chat.');
   }
   const messages: ChatMessage[] = [
     ...(req.system ? [{ role: 'system' as const, content: req.system }] : []),

@@ -1,7 +1,9 @@
 import { ApiError, modelNotFound } from '../../errors';
-import { numericProperty, protocolsOf, type Protocol } from '../models/catalog';
+import { numericProperty } from '../models/catalog';
+import { protocolsOf, type Protocol } from '../models/protocols';
 import type { Services } from '../index';
 import type { CatalogModel } from '../upstream';
+import { sha256Hex } from '../../lib/hash';
 
 /**
  * What GET /api/version reports. 0.9.0 is the first Ollama release with `think` and
@@ -56,9 +58,7 @@ const digests = new Map<string, Promise<string>>();
 function digestOf(id: string): Promise<string> {
   let digest = digests.get(id);
   if (!digest) {
-    digest = crypto.subtle
-      .digest('SHA-256', new TextEncoder().encode(id))
-      .then((buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join(''));
+    digest = sha256Hex(id);
     digests.set(id, digest);
   }
   return digest;

@@ -3,7 +3,7 @@
  * that asks for [n] citations, and run an ordinary chat completion. The sources go back beside
  * the OpenAI shapes, never inside them (see docs/rag.md).
  */
-import { ApiError, invalidRequest } from '../../errors';
+import { ApiError, invalidValue, proxyMisconfigured } from '../../errors';
 import type { ChatMessage } from '../../schemas/chat';
 import type { RagChatRequest } from '../../schemas/rag';
 import { createChatCompletion, type ChatResult } from '../chat';
@@ -30,9 +30,9 @@ function queryOf(messages: readonly ChatMessage[]): string {
     if (m.role !== 'user') continue;
     const text = typeof m.content === 'string' ? m.content : m.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
     if (text.trim()) return text;
-    throw invalidRequest('The last user message has no text to search the documents for.', `messages[${i}].content`, 'invalid_value');
+    throw invalidValue(`messages[${i}].content`, 'The last user message has no text to search the documents for.');
   }
-  throw invalidRequest('RAG chat needs a user message: its text is what the documents are searched for.', 'messages', 'invalid_value');
+  throw invalidValue('messages', 'RAG chat needs a user message: its text is what the documents are searched for.');
 }
 
 function contextPrompt(passages: readonly Passage[]): string {
@@ -54,7 +54,7 @@ export async function ragChat(services: Services, rag: Rag, req: RagChatRequest,
     await services.catalog.resolve(model, 'openai-chat');
   } catch (err) {
     if (req.model == null && err instanceof ApiError && err.param === 'model') {
-      throw new ApiError(500, `Proxy misconfigured: RAG_CHAT_MODEL: ${err.message}`, 'server_error', null, 'proxy_misconfigured');
+      throw proxyMisconfigured(`RAG_CHAT_MODEL: ${err.message}`);
     }
     throw err;
   }

@@ -1,5 +1,5 @@
 /** Adding (or replacing) and deleting documents: chunk, embed, then write D1 and Vectorize in an order that stays recoverable. */
-import { ApiError, invalidRequest } from '../../errors';
+import { invalidValue, requestTooLarge } from '../../errors';
 import type { RagDocumentsRequest } from '../../schemas/rag';
 import type { Services } from '../index';
 import { chunkText } from './chunking';
@@ -7,6 +7,7 @@ import { byteLength, checkMetadata } from './filter';
 import type { Rag } from './index';
 import { embedTexts, type EmbeddingUsage } from './search';
 import type { StoredChunk, VectorRecord } from './types';
+import { sha256, toHex } from '../../lib/hash';
 
 /** Vectorize ids are at most 64 bytes; `${id}#${n}` must fit. */
 export const MAX_DOCUMENT_ID_BYTES = 48;
@@ -16,7 +17,6 @@ export const MAX_TEXT_CHARS = 1_000_000;
 export const MAX_CHUNKS = 1000;
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const encoder = new TextEncoder();
 
 export interface UpsertResult {
   object: 'list';
@@ -33,25 +33,24 @@ export interface DeleteResult {
 }
 
 async function contentId(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-  return `doc-${Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `doc-${toHex((await sha256(text)).subarray(0, 16))}`;
 }
 
 export function checkDocumentId(id: string, param: string): void {
   if (byteLength(id) > MAX_DOCUMENT_ID_BYTES) {
-    throw invalidRequest(`Document ids are at most ${MAX_DOCUMENT_ID_BYTES} bytes (Vectorize ids are at most 64, and the chunk number is appended).`, param, 'invalid_value');
+    throw invalidValue(param, `Document ids are at most ${MAX_DOCUMENT_ID_BYTES} bytes (Vectorize ids are at most 64, and the chunk number is appended).`);
   }
-  if (CONTROL.test(id)) throw invalidRequest('Document ids must not contain control characters.', param, 'invalid_value');
+  if (CONTROL.test(id)) throw invalidValue(param, 'Document ids must not contain control characters.');
 }
 
-const tooLarge = (message: string) => new ApiError(413, message, 'invalid_request_error', 'documents', 'request_too_large');
+const tooLarge = (message: string) => requestTooLarge('documents', message);
 
 export async function upsertDocuments(services: Services, rag: Rag, req: RagDocumentsRequest, signal?: AbortSignal): Promise<UpsertResult> {
   const { config } = services;
   const size = req.chunk_size ?? config.ragChunkSize;
   // An explicit chunk_size without an overlap gets the default's ratio (a fifth), not its absolute value.
   const overlap = req.chunk_overlap ?? (req.chunk_size == null ? config.ragChunkOverlap : Math.floor(size / 5));
-  if (overlap >= size) throw invalidRequest(`'chunk_overlap' (${overlap}) must be smaller than the chunk size (${size}).`, 'chunk_overlap', 'invalid_value');
+  if (overlap >= size) throw invalidValue('chunk_overlap', `'chunk_overlap' (${overlap}) must be smaller than the chunk size (${size}).`);
 
   let chars = 0;
   for (const d of req.documents) chars += d.text.length;
@@ -63,12 +62,12 @@ export async function upsertDocuments(services: Services, rag: Rag, req: RagDocu
   for (const [i, d] of req.documents.entries()) {
     const id = d.id ?? (await contentId(d.text));
     checkDocumentId(id, `documents[${i}].id`);
-    if (ids.has(id)) throw invalidRequest(`Document id ${JSON.stringify(id)} appears twice (documents[${ids.get(id)}] and documents[${i}]).`, `documents[${i}].id`, 'invalid_value');
+    if (ids.has(id)) throw invalidValue(`documents[${i}].id`, `Document id ${JSON.stringify(id)} appears twice (documents[${ids.get(id)}] and documents[${i}]).`);
     ids.set(id, i);
     const metadata = d.metadata ?? {};
     checkMetadata(metadata, `documents[${i}].metadata`);
     const texts = chunkText(d.text, size, overlap);
-    if (!texts.length) throw invalidRequest(`documents[${i}].text holds only whitespace.`, `documents[${i}].text`, 'invalid_value');
+    if (!texts.length) throw invalidValue(`documents[${i}].text`, `documents[${i}].text holds only whitespace.`);
     texts.forEach((text, n) => chunks.push({ id: `${id}#${n}`, document_id: id, chunk: n, text, metadata }));
     if (chunks.length > MAX_CHUNKS) {
       throw tooLarge(`The documents make more than ${MAX_CHUNKS} chunks of ${size} characters; send fewer or shorter documents per request, or a larger chunk_size.`);

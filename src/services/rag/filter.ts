@@ -2,7 +2,7 @@
  * Metadata: the checks Vectorize would otherwise fail on (with a less helpful message, or after
  * the embeddings were paid for), and the filter semantics of the in-memory stand-in.
  */
-import { invalidRequest } from '../../errors';
+import { invalidValue } from '../../errors';
 import type { RagFilter, RagMetadata } from '../../schemas/rag';
 
 /** Vectorize: 10 KiB of metadata per vector; this leaves room for document_id and chunk. */
@@ -29,11 +29,11 @@ function keyProblem(key: string, dotAllowed: boolean): string | undefined {
 export function checkMetadata(metadata: RagMetadata, param: string): void {
   for (const key of Object.keys(metadata)) {
     const problem = RESERVED_KEYS.has(key) ? 'is set by the proxy (the source document and chunk number)' : keyProblem(key, false);
-    if (problem) throw invalidRequest(`Metadata key ${JSON.stringify(key)} ${problem}.`, `${param}.${key}`, 'invalid_value');
+    if (problem) throw invalidValue(`${param}.${key}`, `Metadata key ${JSON.stringify(key)} ${problem}.`);
   }
   const size = byteLength(JSON.stringify(metadata));
   if (size > MAX_METADATA_BYTES) {
-    throw invalidRequest(`Metadata is ${size} bytes as JSON; at most ${MAX_METADATA_BYTES} are allowed per document (Vectorize keeps 10 KiB per vector).`, param, 'invalid_value');
+    throw invalidValue(param, `Metadata is ${size} bytes as JSON; at most ${MAX_METADATA_BYTES} are allowed per document (Vectorize keeps 10 KiB per vector).`);
   }
 }
 
@@ -44,14 +44,14 @@ export function checkFilter(filter: RagFilter | null | undefined, param: string)
   if (!keys.length) return undefined;
   for (const key of keys) {
     const problem = keyProblem(key, true) ?? (key.split('.').some((part) => !part) ? 'has an empty part between dots' : undefined);
-    if (problem) throw invalidRequest(`Filter key ${JSON.stringify(key)} ${problem}.`, `${param}.${key}`, 'invalid_value');
+    if (problem) throw invalidValue(`${param}.${key}`, `Filter key ${JSON.stringify(key)} ${problem}.`);
     const cond = filter[key];
     if (cond !== null && typeof cond === 'object' && !Object.keys(cond).length) {
-      throw invalidRequest(`Filter on ${JSON.stringify(key)} names no operator: use $eq, $ne, $lt, $lte, $gt, $gte, $in or $nin.`, `${param}.${key}`, 'invalid_value');
+      throw invalidValue(`${param}.${key}`, `Filter on ${JSON.stringify(key)} names no operator: use $eq, $ne, $lt, $lte, $gt, $gte, $in or $nin.`);
     }
   }
   const size = byteLength(JSON.stringify(filter));
-  if (size > MAX_FILTER_BYTES) throw invalidRequest(`The filter is ${size} bytes as JSON; Vectorize takes at most ${MAX_FILTER_BYTES}.`, param, 'invalid_value');
+  if (size > MAX_FILTER_BYTES) throw invalidValue(param, `The filter is ${size} bytes as JSON; Vectorize takes at most ${MAX_FILTER_BYTES}.`);
   return filter;
 }
 

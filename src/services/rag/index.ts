@@ -7,7 +7,6 @@ import type { Config } from '../../config';
 import type { Env } from '../../env';
 import { ApiError } from '../../errors';
 import { embeddingModelInfo } from '../models/embeddings';
-import type { Services } from '../index';
 import type { TransportKind } from '../upstream';
 import { D1ChunkStore } from './d1';
 import { MemoryChunkStore, MemoryVectorIndex } from './memory';
@@ -43,7 +42,7 @@ function howToAdd(binding: Binding, config: Config): string {
 }
 
 /** The RAG stores, or a 501 naming exactly the bindings to add. */
-export function requireRag(services: Services): Rag {
+export function requireRag(services: { rag: RagSetup; config: Config }): Rag {
   const setup = services.rag;
   if ('index' in setup) return setup;
   const add = setup.missing.map((b) => howToAdd(b, services.config)).join(' and ');

@@ -1,5 +1,5 @@
 /** Embedding with RAG_EMBEDDING_MODEL, and retrieval: query vector -> Vectorize matches -> chunk texts. */
-import { ApiError } from '../../errors';
+import { ApiError, proxyMisconfigured as misconfigured } from '../../errors';
 import type { RagOptions } from '../../schemas/rag';
 import { createEmbeddings } from '../embeddings';
 import type { Services } from '../index';
@@ -22,8 +22,6 @@ export interface Passage {
   text: string;
   metadata: RagMetadata;
 }
-
-const misconfigured = (message: string, code = 'proxy_misconfigured') => new ApiError(500, `Proxy misconfigured: ${message}`, 'server_error', null, code);
 
 /**
  * Vectors for `texts` from RAG_EMBEDDING_MODEL, checked against the index's size. The model is the

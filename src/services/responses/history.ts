@@ -3,7 +3,7 @@
  * `previous_response_id` becomes the conversation that response ended; and the conversation a
  * new response ends, which is what gets stored for the next previous_response_id.
  */
-import { ApiError, invalidRequest } from '../../errors';
+import { ApiError, unsupportedParameter } from '../../errors';
 import type { CreateResponseRequest, InputItem } from '../../schemas/responses';
 import type { OutputItem } from './object';
 import { NO_STORE } from './request';
@@ -24,7 +24,7 @@ const isReasoningRef = (item: InputItem) => item.type === 'item_reference' && it
 /** Resolves references and previous_response_id; without a store, references stay for request.ts to refuse. */
 export async function resolveInput(store: ResponsesStore | undefined, clientId: string, req: CreateResponseRequest): Promise<ResolvedInput> {
   const prev = req.previous_response_id;
-  if (prev != null && !store) throw invalidRequest(`previous_response_id cannot be continued: nothing is stored. ${NO_STORE}`, 'previous_response_id', 'unsupported_parameter');
+  if (prev != null && !store) throw unsupportedParameter('previous_response_id', `previous_response_id cannot be continued: nothing is stored. ${NO_STORE}`);
   const refs = typeof req.input === 'string' ? [] : req.input.filter((i) => i.type === 'item_reference' && !isReasoningRef(i));
   if (!store || (prev == null && !refs.length)) return { history: [], input: req.input };
 

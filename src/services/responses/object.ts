@@ -5,7 +5,8 @@
  */
 import type { CreateResponseRequest } from '../../schemas/responses';
 import type { FinishReason } from '../chat/stream';
-import type { Usage } from '../usage';
+import { tokensOfChars, type Usage } from '../usage';
+import { randomHex } from '../../lib/random';
 
 export interface ReasoningOutput {
   id: string;
@@ -82,9 +83,7 @@ export interface ResponseObject {
   metadata: Record<string, string>;
 }
 
-const hex = () => crypto.randomUUID().replaceAll('-', '');
-export const newId = (prefix: 'resp') => `${prefix}_${hex()}`;
-
+export const newId = (prefix: 'resp') => `${prefix}_${randomHex()}`;
 
 /** The response before any output: what response.created carries, and the base of every later state. */
 export function responseShell(req: CreateResponseRequest, stored = false, id = newId('resp'), createdAt = Math.floor(Date.now() / 1000)): ResponseObject {
@@ -129,7 +128,7 @@ export function responseUsage(usage: Usage, reasoningChars: number): ResponseUsa
     input_tokens_details: { cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0, cache_write_tokens: 0 },
     output_tokens: usage.completion_tokens,
     output_tokens_details: {
-      reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? Math.min(usage.completion_tokens, Math.ceil(reasoningChars / 4)),
+      reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? Math.min(usage.completion_tokens, tokensOfChars(reasoningChars)),
     },
     total_tokens: usage.total_tokens,
   };

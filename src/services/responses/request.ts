@@ -4,7 +4,7 @@
  * `response_format`, `reasoning.effort` becomes `reasoning_effort`. What the proxy cannot honour
  * is refused here, with `param` naming the client's own field.
  */
-import { ApiError, invalidRequest } from '../../errors';
+import { ApiError, invalidValue, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/chat';
 import type { ContentPart, CreateResponseRequest, InputItem } from '../../schemas/responses';
 
@@ -18,8 +18,6 @@ export interface ChatTranslation {
   origins: string[];
 }
 
-const unsupported = (message: string, param: string) => invalidRequest(message, param, 'unsupported_parameter');
-
 /** Why stored state is unavailable, and what to do instead. */
 export const NO_STORE =
   'This proxy stores responses only when the RESPONSES_STORE KV namespace is bound (docs/responses.md): bind it, or send the whole conversation in `input` with `store: false` (earlier output items, messages, function_call and reasoning items, can be passed back as they are; with the Vercel AI SDK, providerOptions: { openai: { store: false } }).';
@@ -28,17 +26,17 @@ export const NO_STORE =
 function rejectUnsupported(req: CreateResponseRequest): void {
   // previous_response_id is resolved (or refused) by history.ts before this.
   if (req.conversation != null) {
-    throw unsupported('conversation is not supported (the Conversations API is not offered): use previous_response_id, or send the whole conversation in `input`.', 'conversation');
+    throw unsupportedParameter('conversation', 'conversation is not supported (the Conversations API is not offered): use previous_response_id, or send the whole conversation in `input`.');
   }
-  if (req.background === true) throw unsupported('Background responses are not supported by this proxy; send the request without `background`.', 'background');
-  if (req.prompt != null) throw unsupported('Stored prompt templates are not available on this proxy; send `instructions` and `input` instead.', 'prompt');
-  if (req.top_logprobs) throw unsupported('top_logprobs is not supported (Workers AI does not return token probabilities).', 'top_logprobs');
+  if (req.background === true) throw unsupportedParameter('background', 'Background responses are not supported by this proxy; send the request without `background`.');
+  if (req.prompt != null) throw unsupportedParameter('prompt', 'Stored prompt templates are not available on this proxy; send `instructions` and `input` instead.');
+  if (req.top_logprobs) throw unsupportedParameter('top_logprobs', 'top_logprobs is not supported (Workers AI does not return token probabilities).');
   req.include?.forEach((value, i) => {
     if (value === 'message.output_text.logprobs') {
-      throw unsupported('message.output_text.logprobs is not supported (Workers AI does not return token probabilities).', `include[${i}]`);
+      throw unsupportedParameter(`include[${i}]`, 'message.output_text.logprobs is not supported (Workers AI does not return token probabilities).');
     }
     if (value !== 'reasoning.encrypted_content' && value !== 'message.input_image.image_url') {
-      throw unsupported(`include "${value}" belongs to a built-in tool, which this proxy does not offer.`, `include[${i}]`);
+      throw unsupportedParameter(`include[${i}]`, `include "${value}" belongs to a built-in tool, which this proxy does not offer.`);
     }
   });
 }
@@ -48,7 +46,7 @@ function textOfOutput(output: string | ContentPart[], param: string): string {
   return output
     .map((p, j) => {
       if (p.type === 'input_text' || p.type === 'output_text') return p.text;
-      throw unsupported(`Function call outputs may only hold text parts here; "${p.type}" is not supported.`, `${param}[${j}]`);
+      throw unsupportedParameter(`${param}[${j}]`, `Function call outputs may only hold text parts here; "${p.type}" is not supported.`);
     })
     .join('\n');
 }
@@ -65,11 +63,11 @@ function userParts(content: ContentPart[], param: string): UserPart[] {
       case 'input_image':
         if (p.image_url) return { type: 'image_url', image_url: { url: p.image_url, ...(p.detail && { detail: p.detail }) } };
         if (p.file_id) {
-          throw unsupported('Images by file_id need the Files API, which this proxy does not have; send the image as a data URL or an http(s) URL in `image_url`.', `${at}.file_id`);
+          throw unsupportedParameter(`${at}.file_id`, 'Images by file_id need the Files API, which this proxy does not have; send the image as a data URL or an http(s) URL in `image_url`.');
         }
-        throw invalidRequest('An input_image part needs an `image_url` (a data URL or an http(s) URL).', `${at}.image_url`, 'invalid_value');
+        throw invalidValue(`${at}.image_url`, 'An input_image part needs an `image_url` (a data URL or an http(s) URL).');
       default:
-        throw unsupported(`Content of type "${p.type}" is not supported by this proxy.`, at);
+        throw unsupportedParameter(at, `Content of type "${p.type}" is not supported by this proxy.`);
     }
   });
 }
@@ -79,7 +77,7 @@ function textParts(content: ContentPart[], param: string, role: string): { type:
   return content.map((p, j) => {
     if (p.type === 'input_text' || p.type === 'output_text') return { type: 'text', text: p.text };
     if (p.type === 'refusal') return { type: 'text', text: p.refusal };
-    throw unsupported(`Content of type "${p.type}" is not supported in ${role} messages; only user messages may carry images.`, `${param}[${j}]`);
+    throw unsupportedParameter(`${param}[${j}]`, `Content of type "${p.type}" is not supported in ${role} messages; only user messages may carry images.`);
   });
 }
 
@@ -121,9 +119,9 @@ function messagesOf(input: InputItem[], messages: ChatMessage[], origins: string
         // Left here only without a store (history.ts resolves them otherwise). A reasoning
         // reference would be dropped anyway; anything else is content that was never kept.
         if (item.id.startsWith('rs_')) return;
-        throw unsupported(`Item reference \`${item.id}\` cannot be resolved: nothing is stored. ${NO_STORE}`, param);
+        throw unsupportedParameter(param, `Item reference \`${item.id}\` cannot be resolved: nothing is stored. ${NO_STORE}`);
       default:
-        throw unsupported(`Input items of type "${item.type}" belong to built-in tools, which this proxy does not offer.`, `${param}.type`);
+        throw unsupportedParameter(`${param}.type`, `Input items of type "${item.type}" belong to built-in tools, which this proxy does not offer.`);
     }
   });
 }
@@ -132,7 +130,7 @@ function toolsOf(req: CreateResponseRequest): ChatTool[] | undefined {
   if (!req.tools) return undefined;
   return req.tools.map((t, i): ChatTool => {
     if (t.type !== 'function') {
-      throw unsupported(`The built-in tool "${t.type}" is not supported by this proxy; only function tools are.`, `tools[${i}]`);
+      throw unsupportedParameter(`tools[${i}]`, `The built-in tool "${t.type}" is not supported by this proxy; only function tools are.`);
     }
     return {
       type: 'function',
@@ -154,12 +152,12 @@ function toolChoiceOf(req: CreateResponseRequest, tools: ChatTool[] | undefined)
   if (choice.type === 'allowed_tools') {
     const names = new Set<string>();
     choice.tools.forEach((t, i) => {
-      if (t.type !== 'function' || !t.name) throw unsupported('Only function tools (with a name) can be allowed here.', `tool_choice.tools[${i}]`);
+      if (t.type !== 'function' || !t.name) throw unsupportedParameter(`tool_choice.tools[${i}]`, 'Only function tools (with a name) can be allowed here.');
       names.add(t.name);
     });
     return { tools: tools?.filter((t) => names.has(t.function.name)), tool_choice: choice.mode };
   }
-  throw unsupported(`tool_choice "${choice.type}" names a built-in tool, which this proxy does not offer.`, 'tool_choice');
+  throw unsupportedParameter('tool_choice', `tool_choice "${choice.type}" names a built-in tool, which this proxy does not offer.`);
 }
 
 function responseFormatOf(req: CreateResponseRequest): ChatCompletionRequest['response_format'] {
@@ -187,7 +185,7 @@ export function toChatRequest(req: CreateResponseRequest, history: readonly Inpu
     messages.push({ role: 'user', content: req.input });
     origins.push('input');
   } else messagesOf(req.input, messages, origins, (i) => `input[${i}]`);
-  if (!messages.length) throw invalidRequest('The input holds no message for the model (only reasoning items).', 'input', 'invalid_value');
+  if (!messages.length) throw invalidValue('input', 'The input holds no message for the model (only reasoning items).');
 
   return {
     chat: {

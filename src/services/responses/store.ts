@@ -27,11 +27,6 @@ export interface StoredResponse {
   conversation: InputItem[];
 }
 
-/** KV's smallest expirationTtl. */
-export const MIN_STORE_TTL_SECONDS = 60;
-/** OpenAI keeps stored responses 30 days. */
-export const DEFAULT_STORE_TTL_SECONDS = 30 * 24 * 3600;
-
 /** `resp_<32 hex>` -> `msg_<32 hex><index in hex>`: the item names its response. */
 export const itemIdOf = (prefix: 'msg' | 'fc' | 'rs', responseId: string, index: number) => `${prefix}_${responseId.slice(5)}${index.toString(16)}`;
 

@@ -1,6 +1,6 @@
 import type { Config } from '../../config';
 import type { Env } from '../../env';
-import { ApiError } from '../../errors';
+import { proxyMisconfigured as misconfigured } from '../../errors';
 import { createBindingUpstream } from './binding';
 import { createEmulator } from './emulator';
 import { createRestUpstream } from './rest';
@@ -10,9 +10,6 @@ export type { CatalogModel, ModelSchema, RunOptions, TransportKind, Upstream } f
 export { UpstreamError } from './types';
 
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
-
-const misconfigured = (message: string) =>
-  new ApiError(500, `Proxy misconfigured: ${message}`, 'server_error', null, 'proxy_misconfigured');
 
 /** Which transport this environment uses: AI_TRANSPORT if set, else binding > rest > emulator. */
 export function transportKind(env: Env): TransportKind {

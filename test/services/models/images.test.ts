@@ -4,8 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { builtinImageProfile, profileFromName, profileFromSchema, type ImageProfile } from '../../../src/services/models/images';
-import { inpaintingMask } from '../../../src/lib/png-mask';
-import { FLUX2_DEV, IMG2IMG, INPAINT, KLEIN, LUCID, PHOENIX, SCHNELL, SDXL, grayPixels, pngFile, rgbaPng } from '../../support/images';
+import { FLUX2_DEV, IMG2IMG, INPAINT, KLEIN, LUCID, PHOENIX, SCHNELL, SDXL, } from '../../support/images';
 
 // The published input/output schemas (developers.cloudflare.com model pages), trimmed to what matters.
 const size = (min: number, max: number) => ({ type: 'integer', minimum: min, maximum: max });
@@ -69,45 +68,5 @@ describe('image model classification', () => {
     expect(profileFromName('@cf/acme/real-esrgan-x4-upscaler')).toMatchObject({ generates: false });
     expect(profileFromName('@cf/black-forest-labs/flux-2-pro')).toMatchObject({ input: 'multipart', generates: true, edits: 'references' });
     expect(profileFromName('@cf/acme/brand-new-diffusion')).toMatchObject({ input: 'json', generates: true });
-  });
-});
-
-/** A PNG of any colour type from raw pixel rows (filter 0), optionally with extra chunks before IDAT. */
-async function rawPng(width: number, height: number, colorType: number, bitDepth: number, pixel: (x: number, y: number) => number[], extra: Uint8Array = new Uint8Array(0)) {
-  const rows: number[] = [];
-  for (let y = 0; y < height; y++) {
-    rows.push(0);
-    for (let x = 0; x < width; x++) rows.push(...pixel(x, y));
-  }
-  const idat = new Uint8Array(await new Response(new Blob([Uint8Array.from(rows)]).stream().pipeThrough(new CompressionStream('deflate'))).arrayBuffer());
-  const file = pngFile(width, height, colorType, idat, bitDepth);
-  return new Uint8Array([...file.subarray(0, 33), ...extra, ...file.subarray(33)]);
-}
-const chunk = (type: string, data: number[]) => Uint8Array.from([0, 0, 0, data.length, ...[...type].map((c) => c.charCodeAt(0)), ...data, 0, 0, 0, 0]);
-
-describe('inpainting masks from OpenAI masks', () => {
-  it('decodes every row filter (none, sub, up, average, paeth) exactly', async () => {
-    const alpha = (x: number, y: number) => (x * 13 + y * 29) & 255;
-    const mask = await grayPixels(await inpaintingMask(await rgbaPng(23, 11, alpha)));
-    expect(mask.size).toBe('23x11');
-    for (let y = 0; y < 11; y++) for (let x = 0; x < 23; x++) expect(mask.pixels[y * 23 + x]).toBe(255 - alpha(x, y));
-  });
-
-  it('reads gray+alpha, 16-bit RGBA and palette+tRNS masks', async () => {
-    const grayAlpha = await rawPng(4, 2, 4, 8, (x) => [77, x * 60]);
-    expect([...(await grayPixels(await inpaintingMask(grayAlpha))).pixels]).toEqual([255, 195, 135, 75, 255, 195, 135, 75]);
-    // 16-bit: the alpha's high byte counts.
-    const rgba16 = await rawPng(2, 1, 6, 16, (x) => [1, 2, 3, 4, 5, 6, x ? 0x80 : 0, 0xff]);
-    expect([...(await grayPixels(await inpaintingMask(rgba16))).pixels]).toEqual([255, 127]);
-    // Palette entry 0 transparent, 1 opaque, 2 beyond the tRNS table (opaque).
-    const plte = chunk('PLTE', [0, 0, 0, 255, 255, 255, 9, 9, 9]);
-    const trns = chunk('tRNS', [0, 255]);
-    const palette = await rawPng(3, 1, 3, 8, (x) => [x], new Uint8Array([...plte, ...trns]));
-    expect([...(await grayPixels(await inpaintingMask(palette))).pixels]).toEqual([255, 0, 0]);
-  });
-
-  it('refuses masks larger than 2048x2048 before decoding them', async () => {
-    const huge = pngFile(4096, 4096, 6, new Uint8Array([1]));
-    await expect(inpaintingMask(huge)).rejects.toThrow(/at most 4194304 pixels/);
   });
 });

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Builds the production bundle as `npm run build` does (wrangler deploy --dry-run, minified) into a
+// temporary directory and checks that build-time code stayed out of it: zod's JSON-Schema
+// converter (it serves /openapi.json and /docs as strings built by scripts/build-docs.mjs) and the
+// route table's documentation texts only as part of those strings. Prints the sizes. Run by `npm test`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { root } from '../support/dev-server.mjs';
+
+const out = mkdtempSync(join(tmpdir(), 'bundle-check-'));
+let failed = 0;
+try {
+  const built = spawnSync(process.execPath, [join(root, 'scripts', 'wrangler.mjs'), 'deploy', '--dry-run', '--outdir', out], { cwd: root, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`wrangler build failed:\n${built.stdout}\n${built.stderr}`);
+  const code = readFileSync(join(out, 'index.js'), 'utf8');
+  const checks = [
+    // A message of zod's to-json-schema.js (v4 core), present in any bundle that includes the converter.
+    ['no zod JSON-Schema converter', !code.includes('cannot be represented in JSON Schema')],
+    ['the OpenAPI document is in it, prebuilt', code.includes('"openapi\\":\\"3.1.0') || code.includes('"openapi":"3.1.0')],
+  ];
+  for (const [name, ok] of checks) {
+    console.log(`  ${ok ? '✓' : '✗'} ${name}`);
+    if (!ok) failed++;
+  }
+  console.log(`bundle: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} KiB gzip -9`);
+} catch (err) {
+  console.error(err.stack ?? err);
+  failed++;
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+console.log(`${failed ? 0 : 1} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
