@@ -60,6 +60,7 @@ const SCRIPT = /* js */ `(() => {
       form.addEventListener('submit', async (event) => {
         event.preventDefault();
         out.replaceChildren();
+        delete out.dataset.done;
         let url = path.replace(/\\{(\\w+)\\}/g, (_, n) => params.find((x) => x.p.name === n).input.value.split('/').map(encodeURIComponent).join('/'));
         const query = params.filter((x) => x.p.in === 'query' && x.input.value).map((x) => encodeURIComponent(x.p.name) + '=' + encodeURIComponent(x.input.value));
         if (query.length) url += '?' + query.join('&');
@@ -78,7 +79,7 @@ const SCRIPT = /* js */ `(() => {
               init.body = JSON.stringify(fields);
             }
           }
-        } catch (err) { out.append(el('p', { className: 'error', textContent: 'Body: ' + err.message })); return; }
+        } catch (err) { out.append(el('p', { className: 'error', textContent: 'Body: ' + err.message })); out.dataset.done = 'true'; return; }
         send.disabled = true;
         try {
           const res = await fetch(url.replace(/^\\//, ''), init);
@@ -97,7 +98,7 @@ const SCRIPT = /* js */ `(() => {
           }
         } catch (err) {
           out.append(el('p', { className: 'error', textContent: err.message }));
-        } finally { send.disabled = false; }
+        } finally { send.disabled = false; out.dataset.done = 'true'; }
       });
     }
     document.body.dataset.ready = 'true';

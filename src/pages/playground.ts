@@ -1,6 +1,8 @@
 /**
  * The playground at GET /: a single self-contained page (no external assets) that lists the
- * models, chats with streaming and generates images through this Worker's own API.
+ * models, chats with streaming (the reasoning shown apart from the answer, an image attached for
+ * vision models), generates images, speaks a text and compares two texts by embedding similarity,
+ * all through this Worker's own API. A constant string: nothing is computed per request.
  */
 export const PLAYGROUND_HTML = /* html */ `<!doctype html>
 <html lang="en">
@@ -22,7 +24,9 @@ export const PLAYGROUND_HTML = /* html */ `<!doctype html>
   button:disabled { opacity: .5; cursor: default; }
   #transcript { white-space: pre-wrap; border: 1px solid #8884; border-radius: .5rem; padding: .75rem; min-height: 6rem; }
   .user { font-weight: 600; margin-top: .5rem; }
-  .reasoning { opacity: .65; font-style: italic; }
+  details.reasoning { opacity: .7; font-style: italic; margin: .25rem 0; }
+  details.reasoning summary { cursor: pointer; font-style: normal; }
+  #attached img, .user img { max-height: 6rem; border-radius: .35rem; vertical-align: middle; }
   .error { color: #d33; }
   #images img { width: min(100%, 512px); image-rendering: auto; border-radius: .5rem; margin-top: .5rem; }
   small { opacity: .75; }
@@ -45,8 +49,10 @@ export const PLAYGROUND_HTML = /* html */ `<!doctype html>
   <div id="transcript" aria-live="polite"></div>
   <form id="chat-form">
     <textarea id="prompt" rows="3" placeholder="Say something…" required></textarea>
+    <label>Image <input id="chat-image" type="file" accept="image/*"></label> <span id="attached"></span>
     <button id="send" type="submit">Send (streaming)</button>
   </form>
+  <small>The reasoning of reasoning models (qwq, deepseek-r1, gpt-oss, ...) appears folded above each answer; an image needs a vision model (llama-4-scout, llama-3.2-11b-vision, ...).</small>
 </fieldset>
 <fieldset>
   <legend>Image</legend>
@@ -56,6 +62,26 @@ export const PLAYGROUND_HTML = /* html */ `<!doctype html>
     <button id="generate" type="submit">Generate</button>
   </form>
   <div id="images"></div>
+</fieldset>
+<fieldset>
+  <legend>Voice</legend>
+  <form id="speech-form">
+    <label>Model <select id="speech-model"></select></label>
+    <label>Voice <select id="voice"><option>alloy</option><option>ash</option><option>coral</option><option>echo</option><option>fable</option><option>nova</option><option>onyx</option><option>sage</option><option>shimmer</option></select></label>
+    <textarea id="speech-text" rows="2" required>Hello from Workers AI!</textarea>
+    <button id="speak" type="submit">Speak</button>
+  </form>
+  <div id="speech"></div>
+</fieldset>
+<fieldset>
+  <legend>Embeddings similarity</legend>
+  <form id="similarity-form">
+    <label>Model <select id="embedding-model"></select></label>
+    <textarea id="text-a" rows="2" required>A lighthouse guides ships at night.</textarea>
+    <textarea id="text-b" rows="2" required>Lighthouses warn ships of the rocks.</textarea>
+    <button id="compare" type="submit">Compare</button>
+  </form>
+  <div id="similarity" role="status"></div>
 </fieldset>
 <script>
 (() => {
@@ -85,7 +111,9 @@ export const PLAYGROUND_HTML = /* html */ `<!doctype html>
     try {
       const chat = await listModels('openai-chat', $('chat-model'));
       const images = await listModels('openai-images', $('image-model')).catch(() => 0);
-      status(chat + ' chat models, ' + images + ' image models.');
+      const voices = await listModels('openai-speech', $('speech-model')).catch(() => 0);
+      const embedders = await listModels('openai-embeddings', $('embedding-model')).catch(() => 0);
+      status(chat + ' chat models, ' + images + ' image models, ' + voices + ' voices, ' + embedders + ' embedding models.');
     } catch (err) {
       status(err.message, true);
     }
@@ -93,17 +121,42 @@ export const PLAYGROUND_HTML = /* html */ `<!doctype html>
   $('load').addEventListener('click', load);
 
   const history = [];
+  let imageUrl = null;
+  $('chat-image').addEventListener('change', () => {
+    const file = $('chat-image').files[0];
+    imageUrl = null;
+    $('attached').replaceChildren();
+    if (!file) return;
+    const reader = new FileReader();
+    reader.onload = () => {
+      imageUrl = reader.result;
+      const img = new Image();
+      img.src = imageUrl;
+      img.alt = file.name;
+      $('attached').replaceChildren(img);
+    };
+    reader.readAsDataURL(file);
+  });
   $('chat-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = $('prompt').value.trim();
     if (!text) return;
     $('prompt').value = '';
-    history.push({ role: 'user', content: text });
+    history.push({ role: 'user', content: imageUrl ? [{ type: 'text', text }, { type: 'image_url', image_url: { url: imageUrl } }] : text });
     const who = document.createElement('div');
     who.className = 'user';
-    who.textContent = 'You: ' + text;
-    const thinking = document.createElement('div');
+    who.textContent = 'You: ' + text + ' ';
+    if (imageUrl) { const img = new Image(); img.src = imageUrl; img.alt = 'attached image'; who.append(img); }
+    imageUrl = null;
+    $('chat-image').value = '';
+    $('attached').replaceChildren();
+    // The reasoning, apart from the answer: folded once the answer starts.
+    const thinking = document.createElement('details');
     thinking.className = 'reasoning';
+    thinking.hidden = true;
+    thinking.open = true;
+    const thinkingText = document.createElement('div');
+    thinking.append(Object.assign(document.createElement('summary'), { textContent: 'Reasoning' }), thinkingText);
     const answer = document.createElement('div');
     answer.className = 'assistant';
     $('transcript').append(who, thinking, answer);
@@ -130,8 +183,8 @@ export const PLAYGROUND_HTML = /* html */ `<!doctype html>
           const chunk = JSON.parse(data);
           if (chunk.error) throw new Error(chunk.error.message);
           const delta = (chunk.choices[0] || {}).delta || {};
-          if (delta.reasoning_content) thinking.textContent += delta.reasoning_content;
-          if (delta.content) answer.textContent += delta.content;
+          if (delta.reasoning_content) { thinking.hidden = false; thinkingText.textContent += delta.reasoning_content; }
+          if (delta.content) { if (!answer.textContent) thinking.open = false; answer.textContent += delta.content; }
         }
       }
       history.push({ role: 'assistant', content: answer.textContent });
@@ -168,6 +221,64 @@ export const PLAYGROUND_HTML = /* html */ `<!doctype html>
       out.textContent = err.message;
     } finally {
       $('generate').disabled = false;
+    }
+  });
+
+  $('speech-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('speak').disabled = true;
+    const out = $('speech');
+    out.className = '';
+    out.textContent = 'Speaking…';
+    try {
+      const res = await fetch(new URL('audio/speech', base), {
+        method: 'POST',
+        headers: headers(),
+        body: JSON.stringify({ model: $('speech-model').value, input: $('speech-text').value, voice: $('voice').value, response_format: $('speech-model').value.includes('melotts') ? 'mp3' : 'wav' }),
+      });
+      if (!res.ok) throw new Error(await errorText(res));
+      const blob = await res.blob();
+      const audio = new Audio(URL.createObjectURL(blob));
+      audio.controls = true;
+      audio.dataset.bytes = String(blob.size);
+      audio.dataset.type = blob.type;
+      out.replaceChildren(audio);
+      audio.play().catch(() => {});
+    } catch (err) {
+      out.className = 'error';
+      out.textContent = err.message;
+    } finally {
+      $('speak').disabled = false;
+    }
+  });
+
+  const cosine = (a, b) => {
+    let dot = 0, na = 0, nb = 0;
+    for (let i = 0; i < a.length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+    return dot / (Math.sqrt(na * nb) || 1);
+  };
+  $('similarity-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('compare').disabled = true;
+    const out = $('similarity');
+    out.className = '';
+    out.textContent = 'Embedding…';
+    try {
+      const res = await fetch(new URL('embeddings', base), {
+        method: 'POST',
+        headers: headers(),
+        body: JSON.stringify({ model: $('embedding-model').value, input: [$('text-a').value, $('text-b').value] }),
+      });
+      if (!res.ok) throw new Error(await errorText(res));
+      const { data } = await res.json();
+      const score = cosine(data[0].embedding, data[1].embedding);
+      out.dataset.score = String(score);
+      out.textContent = 'Cosine similarity: ' + score.toFixed(3) + ' (' + data[0].embedding.length + ' dimensions; 1 = same direction)';
+    } catch (err) {
+      out.className = 'error';
+      out.textContent = err.message;
+    } finally {
+      $('compare').disabled = false;
     }
   });
 

@@ -42,6 +42,11 @@ try {
   }
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
+  // Offline: the pages may load nothing but the Worker itself (no CDN, no font, no analytics).
+  await context.route((url) => url.origin !== new URL(base).origin && url.protocol !== 'data:' && url.protocol !== 'blob:', (route) => {
+    problems.push(`request outside the Worker: ${route.request().url()}`);
+    return route.abort();
+  });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
 
@@ -59,6 +64,57 @@ try {
   const answer = await page.textContent('#transcript .assistant:last-of-type');
   if (!answer || !/synthetic/i.test(answer)) throw new Error(`no streamed answer: ${JSON.stringify(answer)} / ${await page.textContent('#transcript')}`);
   step(`streamed answer: ${answer.slice(0, 60)}…`);
+
+  // One more turn, waiting for the n-th answer.
+  const turn = async (model, prompt, image) => {
+    const before = await page.locator('#transcript .assistant, #transcript .error').count();
+    await page.selectOption('#chat-model', model);
+    if (image) {
+      await page.setInputFiles('#chat-image', image);
+      await page.waitForSelector('#attached img', { timeout: 5_000 });
+    }
+    await page.fill('#prompt', prompt);
+    const sent = page.waitForRequest((r) => r.url().endsWith('/v1/chat/completions') && r.method() === 'POST');
+    await page.click('#send');
+    const body = (await sent).postDataJSON();
+    const content = body.messages.at(-1).content;
+    if (image && !(Array.isArray(content) && content.some((p) => p.type === 'image_url' && p.image_url.url.startsWith('data:image/png;base64,')))) {
+      throw new Error(`the image was not sent: ${JSON.stringify(content).slice(0, 200)}`);
+    }
+    await page.waitForFunction((n) => !document.querySelector('#send').disabled && document.querySelectorAll('#transcript .assistant, #transcript .error').length > n, before, { timeout: 15_000 });
+    const last = page.locator('#transcript .assistant, #transcript .error').last();
+    if ((await last.getAttribute('class')) === 'error') throw new Error(`chat error with ${model}: ${await last.textContent()}`);
+    return last.textContent();
+  };
+
+  // Reasoning shown apart: qwq's <think> block goes to the folded "Reasoning", not into the answer.
+  const reasoned = await turn('@cf/qwen/qwq-32b', 'Think first, then answer');
+  const reasoning = await page.locator('#transcript details.reasoning:not([hidden])').last().textContent().catch(() => '');
+  if (!reasoning || reasoning.replace('Reasoning', '').trim().length < 5) throw new Error(`no reasoning shown apart: ${JSON.stringify(reasoning)}`);
+  if (/<\/?think>/.test(reasoned) || reasoned.includes(reasoning.replace('Reasoning', '').trim().slice(0, 20))) throw new Error(`reasoning leaked into the answer: ${reasoned}`);
+  step(`reasoning shown apart (${reasoning.length} chars), answer: ${reasoned.slice(0, 40)}…`);
+
+  // An image attached to the message, for a vision model.
+  const dot = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  const described = await turn('@cf/meta/llama-4-scout-17b-16e-instruct', 'What is in this image?', { name: 'dot.png', mimeType: 'image/png', buffer: dot });
+  if (!(await page.locator('#transcript .user img').count())) throw new Error('the attached image is not shown in the transcript');
+  step(`image sent to a vision model: ${described.slice(0, 50)}…`);
+
+  // A voice: text to speech, played from a blob: URL.
+  await page.selectOption('#speech-model', '@cf/deepgram/aura-2-en');
+  await page.click('#speak');
+  await page.waitForSelector('#speech audio, #speech.error', { timeout: 15_000 });
+  const audio = await page.$eval('#speech audio', (a) => ({ bytes: Number(a.dataset.bytes), type: a.dataset.type, src: a.src })).catch(async () => ({ error: await page.textContent('#speech') }));
+  if (!(audio.bytes > 44) || audio.type !== 'audio/wav' || !audio.src.startsWith('blob:')) throw new Error(`speech: ${JSON.stringify(audio)}`);
+  step(`speech: ${audio.bytes} bytes of ${audio.type}`);
+
+  // Embeddings similarity of the two texts.
+  await page.selectOption('#embedding-model', '@cf/baai/bge-base-en-v1.5');
+  await page.click('#compare');
+  await page.waitForSelector('#similarity[data-score], #similarity.error', { timeout: 15_000 });
+  const score = Number(await page.getAttribute('#similarity', 'data-score'));
+  if (!(score >= -1 && score <= 1)) throw new Error(`similarity: ${await page.textContent('#similarity')}`);
+  step(`embeddings similarity: ${await page.textContent('#similarity')}`);
 
   const imageModels = await page.$$eval('#image-model option', (o) => o.map((x) => x.value));
   if (imageModels.length) {
@@ -83,7 +139,8 @@ try {
     const article = page.locator(`article#${id}`);
     await article.locator('details.try > summary').click();
     await article.locator('details.try button[type=submit]').click();
-    await article.locator('.out .status').waitFor({ timeout: 15_000 });
+    // data-done: the whole answer is in (the status line comes first, the body as it streams).
+    await article.locator('.out[data-done="true"] .status').waitFor({ timeout: 15_000 });
     return { status: await article.locator('.out .status').textContent(), body: await article.locator('.out').textContent() };
   };
   const embed = await tryIt('post--v1-embeddings');
