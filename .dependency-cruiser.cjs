@@ -18,6 +18,13 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/lib/' },
     },
     {
+      name: 'dev-only-in-dev-entry',
+      severity: 'error',
+      comment: 'The emulator and in-memory stores (src/dev/) are bundled only by src/dev.ts, never by the production entry.',
+      from: { path: '^src/', pathNot: '^src/(dev[.]ts|dev/)' },
+      to: { path: '^src/dev([.]ts|/)' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},

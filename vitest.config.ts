@@ -1,5 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { generatedModels } from './test/generated/plugin';
+import { anthropicSchemas } from './test/anthropic/plugin';
 import { openaiSchemas } from './test/openapi/plugin';
 import { buildDocs } from './scripts/build-docs.mjs';
 
@@ -13,12 +15,14 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 export default defineConfig({
   plugins: [
     openaiSchemas(),
+    generatedModels(),
+    anthropicSchemas(),
     cloudflareTest({
-      main: './src/index.ts',
+      main: './src/dev.ts',
       // Same date as wrangler.toml; the pool's workerd supports dates up to 2026-08-22.
       miniflare: {
         compatibilityDate: '2026-08-15',
-        compatibilityFlags: ['nodejs_compat'],
+        compatibilityFlags: ['nodejs_compat', 'enable_request_signal'],
         // A real (local) Rate Limiting binding for test/production.test.ts.
         ratelimits: { RATE_LIMITER: { namespace_id: '1001', simple: { limit: 3, period: 60 } } },
         kvNamespaces: ['RESPONSE_CACHE_KV', 'RESPONSES_STORE_KV'],

@@ -4,8 +4,8 @@
  * measured request costs only what the Worker in front of it does.
  */
 import { toBase64 } from '../src/lib/base64';
-import { png } from '../src/services/upstream/emulator';
-import { CATALOG } from '../src/services/upstream/emulator/catalog';
+import { png } from '../src/dev/emulator';
+import { CATALOG } from '../src/dev/emulator/catalog';
 
 /** What bench/run.mjs passes in as the `BENCH` JSON binding: the one place the cases are sized. */
 export interface BenchParams {

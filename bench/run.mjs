@@ -24,7 +24,7 @@ const KEY = 'bench';
 /** Sizes every case; handed to both Workers as the `BENCH` binding (see BenchParams). */
 const PARAMS = {
   models: {
-    chat: '@cf/meta/llama-3.1-8b-instruct',
+    chat: '@cf/meta/llama-3.1-8b-instruct-fast',
     slowChat: '@cf/meta/llama-3.2-1b-instruct',
     tools: '@cf/qwen/qwen3-30b-a3b-fp8',
     reasoning: '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b',
@@ -160,6 +160,18 @@ const CASES = [
       return reasoning === half && content === half ? null : `${reasoning} reasoning and ${content} content deltas`;
     },
     floor: floorEvents(PARAMS.streamEvents + 2),
+  },
+  {
+    key: 'messages-stream',
+    name: `messages (Anthropic), ${PARAMS.streamEvents.toLocaleString('en')}-delta stream`,
+    path: '/v1/messages',
+    body: { model: PARAMS.models.chat, max_tokens: 4096, messages: [{ role: 'user', content: 'Write at length.' }], stream: true },
+    proxy: (b) => {
+      const t = textOf(b);
+      const n = count(t, '"type":"text_delta"');
+      return n !== PARAMS.streamEvents ? `${n} text deltas` : t.endsWith('event: message_stop\ndata: {"type":"message_stop"}\n\n') ? null : 'no message_stop';
+    },
+    floor: (b) => (count(textOf(b), 'data: ') === PARAMS.streamEvents + 2 ? null : 'wrong event count'),
   },
   {
     key: 'embeddings',

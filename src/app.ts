@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import { anthropicErrors } from './middleware/anthropic-errors';
 import { auth } from './middleware/auth';
 import { bodyLimit } from './middleware/body-limit';
 import { cors } from './middleware/cors';
+import { deprecation } from './middleware/deprecation';
 import { notFound, onError } from './middleware/errors';
 import { ollamaErrors } from './middleware/ollama-errors';
 import { rateLimit } from './middleware/rate-limit';
@@ -14,6 +16,7 @@ import { embeddings } from './routes/embeddings';
 import { health } from './routes/health';
 import { imageFiles } from './routes/image-files';
 import { images } from './routes/images';
+import { messages } from './routes/messages';
 import { models } from './routes/models';
 import { moderations } from './routes/moderations';
 import { ollama } from './routes/ollama';
@@ -32,13 +35,16 @@ const openai = new Hono<AppEnv>()
   .route('/', images)
   .route('/', audio)
   .route('/', rag)
-  .route('/', responses);
+  .route('/', responses)
+  .route('/', messages);
 
 export const app = new Hono<AppEnv>()
   .use(requestContext)
   .use(cors)
   // Ollama clients expect {error: string}: reshapes every error under /api/, auth's included.
   .use('/api/*', ollamaErrors)
+  // Anthropic clients expect {type: "error", error: {type, message}}: /v1/messages* and anthropic-version requests.
+  .use(anthropicErrors)
   .route('/', health)
   .route('/', pages)
   // Before auth: stored image URLs are capabilities that an <img src> can load (see routes/image-files.ts).
@@ -46,6 +52,7 @@ export const app = new Hono<AppEnv>()
   .use(auth)
   .use(rateLimit)
   .use(bodyLimit)
+  .use(deprecation)
   .use(responseCache)
   .route('/v1', openai)
   .route('/', openai)

@@ -2,16 +2,24 @@ import type { Env } from './env';
 import { proxyMisconfigured as misconfigured } from './errors';
 import { DEFAULT_STORE_TTL_SECONDS, MIN_STORE_TTL_SECONDS } from './limits';
 
-/** Defaults for MODEL_ALIASES: OpenAI names clients ship with, mapped to comparable Workers AI models. */
-export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, string>> = {
-  'gpt-3.5-turbo': '@cf/meta/llama-3.1-8b-instruct',
-  'gpt-4o-mini': '@cf/meta/llama-3.1-8b-instruct',
-  'gpt-4.1-mini': '@cf/meta/llama-3.1-8b-instruct',
-  'gpt-4': '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
-  'gpt-4o': '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
-  'gpt-4.1': '@cf/meta/llama-4-scout-17b-16e-instruct',
-  'o1-mini': '@cf/qwen/qwq-32b',
-  'o3-mini': '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b',
+/** An alias's target: one model id, or a replacement chain tried in order (the first live one answers). */
+export type AliasTarget = string | readonly string[];
+
+/**
+ * Defaults for MODEL_ALIASES: OpenAI names clients ship with, mapped to comparable live Workers AI
+ * models (none retired or paid-only, per ../shared/workers-ai-models), each chain ending in a
+ * model Cloudflare's changelog recommends as a replacement (glm-4.7-flash, gemma-4-26b-a4b-it).
+ */
+export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, AliasTarget>> = {
+  // llama-3.1-8b-instruct (the old default) was retired on 2026-05-30; -fast is its live successor.
+  'gpt-3.5-turbo': ['@cf/meta/llama-3.1-8b-instruct-fast', '@cf/zai-org/glm-4.7-flash'],
+  'gpt-4o-mini': ['@cf/meta/llama-3.1-8b-instruct-fast', '@cf/zai-org/glm-4.7-flash'],
+  'gpt-4.1-mini': ['@cf/meta/llama-3.1-8b-instruct-fast', '@cf/zai-org/glm-4.7-flash'],
+  'gpt-4': ['@cf/meta/llama-3.3-70b-instruct-fp8-fast', '@cf/google/gemma-4-26b-a4b-it'],
+  'gpt-4o': ['@cf/meta/llama-3.3-70b-instruct-fp8-fast', '@cf/google/gemma-4-26b-a4b-it'],
+  'gpt-4.1': ['@cf/meta/llama-4-scout-17b-16e-instruct', '@cf/google/gemma-4-26b-a4b-it'],
+  'o1-mini': ['@cf/qwen/qwq-32b', '@cf/zai-org/glm-4.7-flash'],
+  'o3-mini': ['@cf/deepseek-ai/deepseek-r1-distill-qwen-32b', '@cf/zai-org/glm-4.7-flash'],
   'gpt-oss-120b': '@cf/openai/gpt-oss-120b',
   'gpt-oss-20b': '@cf/openai/gpt-oss-20b',
   'text-embedding-ada-002': '@cf/baai/bge-base-en-v1.5',
@@ -27,11 +35,25 @@ export const DEFAULT_MODEL_ALIASES: Readonly<Record<string, string>> = {
   'text-moderation-latest': '@cf/meta/llama-guard-3-8b',
 };
 
+/**
+ * Defaults for ANTHROPIC_MODEL_MAP: what a `claude-*` name runs, by family (the word in the name);
+ * `claude` is for any other claude-* name. Free live tool-calling models with large context
+ * windows (Claude Code's prompt alone is over 10k tokens): see ../shared/workers-ai-models/LIFECYCLE.md.
+ */
+export const DEFAULT_CLAUDE_MODELS: Readonly<Record<ClaudeFamily, string>> = {
+  opus: '@cf/nvidia/nemotron-3-120b-a12b',
+  sonnet: '@cf/zai-org/glm-4.7-flash',
+  haiku: '@cf/google/gemma-4-26b-a4b-it',
+  claude: '@cf/zai-org/glm-4.7-flash',
+};
+export const CLAUDE_FAMILIES = ['opus', 'sonnet', 'haiku', 'claude'] as const;
+export type ClaudeFamily = (typeof CLAUDE_FAMILIES)[number];
+
 export interface Config {
   apiKeys: readonly string[];
   allowAnonymous: boolean;
   allowedOrigins: '*' | readonly string[];
-  aliases: Readonly<Record<string, string>>;
+  aliases: Readonly<Record<string, AliasTarget>>;
   maxBodyBytes: number;
   catalogTtlMs: number;
   defaultMaxTokens: number;
@@ -51,6 +73,14 @@ export interface Config {
   ragChunkOverlap: number;
   /** How long stored responses are kept (KV expirationTtl). */
   responsesStoreTtlSeconds: number;
+  /** Longest wait for an upstream answer's first byte (a whole non-stream answer), in ms. */
+  upstreamTimeoutMs: number;
+  /** Longest wait between two events of an upstream stream, in ms. */
+  upstreamIdleTimeoutMs: number;
+  /** Outbound fetches of URL inputs (image_url): how many one request may name, their total bytes, how many at once. */
+  urlInputs: { maxCount: number; maxTotalBytes: number; concurrency: number };
+  /** The Workers AI model a `claude-*` name runs, by family. */
+  claudeModels: Readonly<Record<ClaudeFamily, string>>;
 }
 
 /** Bounds of a chunk size (characters), for RAG_CHUNK_SIZE and the request's chunk_size. */
@@ -69,7 +99,7 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   return n;
 }
 
-function parseAliases(raw: string | undefined): Record<string, string> {
+function parseAliases(raw: string | undefined): Readonly<Record<string, AliasTarget>> {
   if (!raw?.trim()) return DEFAULT_MODEL_ALIASES;
   let parsed: unknown;
   try {
@@ -78,13 +108,39 @@ function parseAliases(raw: string | undefined): Record<string, string> {
     throw misconfigured('MODEL_ALIASES is not valid JSON.');
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw misconfigured('MODEL_ALIASES must be a JSON object of name -> model id.');
+    throw misconfigured('MODEL_ALIASES must be a JSON object of name -> model id (or an array of ids, tried in order).');
   }
-  const merged: Record<string, string> = { ...DEFAULT_MODEL_ALIASES };
+  const merged: Record<string, AliasTarget> = { ...DEFAULT_MODEL_ALIASES };
   for (const [name, target] of Object.entries(parsed)) {
-    if (typeof target !== 'string') throw misconfigured(`MODEL_ALIASES["${name}"] must be a string.`);
-    if (target === '') delete merged[name];
-    else merged[name] = target;
+    const chain = Array.isArray(target) ? target : [target];
+    if (!chain.every((t) => typeof t === 'string' && (t !== '' || chain.length === 1))) {
+      throw misconfigured(`MODEL_ALIASES["${name}"] must be a model id or an array of model ids.`);
+    }
+    // "" (or []) removes a default alias.
+    if (chain.length === 0 || chain[0] === '') delete merged[name];
+    else merged[name] = Array.isArray(target) ? (chain as string[]) : (target as string);
+  }
+  return merged;
+}
+
+function parseClaudeModels(raw: string | undefined): Record<ClaudeFamily, string> {
+  const merged = { ...DEFAULT_CLAUDE_MODELS };
+  if (!raw?.trim()) return merged;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw misconfigured('ANTHROPIC_MODEL_MAP is not valid JSON.');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw misconfigured(`ANTHROPIC_MODEL_MAP must be a JSON object with keys among ${CLAUDE_FAMILIES.join(', ')}.`);
+  }
+  for (const [family, target] of Object.entries(parsed)) {
+    if (!(CLAUDE_FAMILIES as readonly string[]).includes(family)) {
+      throw misconfigured(`ANTHROPIC_MODEL_MAP key "${family}" is not one of ${CLAUDE_FAMILIES.join(', ')} (exact names go in MODEL_ALIASES).`);
+    }
+    if (typeof target !== 'string' || !target.trim()) throw misconfigured(`ANTHROPIC_MODEL_MAP["${family}"] must be a model id.`);
+    merged[family as ClaudeFamily] = target.trim();
   }
   return merged;
 }
@@ -118,6 +174,14 @@ function imageCount(raw: string | undefined): number {
   const n = positiveInt('MAX_IMAGE_COUNT', raw, 1);
   if (n > HARD_MAX_IMAGE_COUNT) throw misconfigured(`MAX_IMAGE_COUNT must be between 1 and ${HARD_MAX_IMAGE_COUNT}.`);
   return n;
+}
+
+/** A positive number of seconds (fractions allowed), as milliseconds. */
+function positiveSeconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback * 1000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw misconfigured(`${name} must be a positive number of seconds.`);
+  return Math.round(n * 1000);
 }
 
 function seconds(name: string, raw: string | undefined, fallback: number): number {
@@ -164,8 +228,16 @@ export function parseConfig(env: Env): Config {
     maxImageCount: imageCount(env.MAX_IMAGE_COUNT),
     imageUrlTtlMs: seconds('IMAGE_URL_TTL_SECONDS', env.IMAGE_URL_TTL_SECONDS, 3600) * 1000,
     ragEmbeddingModel: env.RAG_EMBEDDING_MODEL?.trim() || '@cf/baai/bge-base-en-v1.5',
-    ragChatModel: env.RAG_CHAT_MODEL?.trim() || '@cf/meta/llama-3.1-8b-instruct',
+    ragChatModel: env.RAG_CHAT_MODEL?.trim() || '@cf/meta/llama-3.1-8b-instruct-fast',
     ...ragChunking(env),
     responsesStoreTtlSeconds: storeTtl(env.RESPONSES_STORE_TTL_SECONDS),
+    upstreamTimeoutMs: positiveSeconds('UPSTREAM_TIMEOUT_SECONDS', env.UPSTREAM_TIMEOUT_SECONDS, 120),
+    upstreamIdleTimeoutMs: positiveSeconds('UPSTREAM_IDLE_TIMEOUT_SECONDS', env.UPSTREAM_IDLE_TIMEOUT_SECONDS, 60),
+    urlInputs: {
+      maxCount: positiveInt('MAX_URL_INPUTS', env.MAX_URL_INPUTS, 8),
+      maxTotalBytes: positiveInt('MAX_URL_INPUT_BYTES', env.MAX_URL_INPUT_BYTES, 20 * MiB),
+      concurrency: positiveInt('URL_FETCH_CONCURRENCY', env.URL_FETCH_CONCURRENCY, 4),
+    },
+    claudeModels: parseClaudeModels(env.ANTHROPIC_MODEL_MAP),
   };
 }

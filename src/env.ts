@@ -4,6 +4,8 @@ export interface Env {
   AI?: Ai;
   /** binding | rest | emulator; unset = binding if AI exists, else rest if a token is set, else emulator. */
   AI_TRANSPORT?: string;
+  /** Emulator only: `free` makes paid-only models answer 403 / 5035 as on Workers Free (default: paid). */
+  EMULATOR_PLAN?: string;
   CLOUDFLARE_API_BASE_URL?: string;
   CLOUDFLARE_ACCOUNT_ID?: string;
   CLOUDFLARE_API_TOKEN?: string;
@@ -64,4 +66,16 @@ export interface Env {
   RESPONSES_STORE?: KVNamespace;
   /** How long stored responses are kept, in seconds (at least 60; default 30 days). */
   RESPONSES_STORE_TTL_SECONDS?: string;
+  /** Longest wait for the upstream's first byte (for a non-stream call: the whole answer), in seconds; default 120. */
+  UPSTREAM_TIMEOUT_SECONDS?: string;
+  /** Longest wait between two events of an upstream stream, in seconds; default 60. */
+  UPSTREAM_IDLE_TIMEOUT_SECONDS?: string;
+  /** Most http(s) URL inputs (image_url) one request may name; default 8. */
+  MAX_URL_INPUTS?: string;
+  /** Most bytes all of one request's URL downloads may total; default 20 MiB. */
+  MAX_URL_INPUT_BYTES?: string;
+  /** How many of one request's URL downloads run at once; default 4. */
+  URL_FETCH_CONCURRENCY?: string;
+  /** JSON object mapping Claude model families (opus, sonnet, haiku, claude) to Workers AI ids, merged over the defaults. */
+  ANTHROPIC_MODEL_MAP?: string;
 }

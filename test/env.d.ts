@@ -7,3 +7,15 @@ declare namespace Cloudflare {
     RAG_DB: D1Database;
   }
 }
+
+declare module 'virtual:generated-models' {
+  /** Whether each generated file matches scripts/gen-models.mjs run on ../shared today (test/generated/plugin.ts). */
+  const verdict: { data: boolean; files: { file: string; current: boolean }[]; stats?: Record<string, number> };
+  export default verdict;
+}
+
+declare module '*?raw' {
+  /** A file's text, inlined by Vite at test build time (recorded fixtures under test/fixtures/). */
+  const text: string;
+  export default text;
+}

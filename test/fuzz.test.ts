@@ -22,7 +22,7 @@ interface Endpoint {
   ollama?: boolean;
 }
 
-const CHAT = '@cf/meta/llama-3.1-8b-instruct';
+const CHAT = '@cf/meta/llama-3.1-8b-instruct-fast';
 export const ENDPOINTS: Endpoint[] = [
   { path: '/v1/chat/completions', method: 'POST', valid: { model: CHAT, messages: [{ role: 'user', content: 'hi' }] } },
   { path: '/v1/completions', method: 'POST', valid: { model: CHAT, prompt: ['a', 'b'], n: 2 } },

@@ -7,6 +7,7 @@ import { CompletionRequest } from '../schemas/completions';
 import { EmbeddingRequest } from '../schemas/embeddings';
 import { ImageEditFields, ImageGenerationRequest } from '../schemas/images';
 import { ModerationRequest } from '../schemas/moderations';
+import { CountTokensRequest, CreateMessageRequest } from '../schemas/messages';
 import { CreateResponseRequest } from '../schemas/responses';
 import {
   OllamaChatRequest,
@@ -35,17 +36,19 @@ export interface EndpointDoc {
   public?: boolean;
 }
 
-const M = '@cf/meta/llama-3.1-8b-instruct';
+const M = '@cf/meta/llama-3.1-8b-instruct-fast';
 
 const json = (schema: z.ZodMiniType) => ({ schema, type: 'application/json' as const });
 const form = (schema: z.ZodMiniType, files: string[]) => ({ schema, type: 'multipart/form-data' as const, files });
 
 /** Every route of the Worker. test/docs/docs.test.ts checks this list against the router. */
 export const ENDPOINTS: EndpointDoc[] = [
-  { method: 'get', path: '/v1/models', tag: 'Models', summary: 'List models', description: 'The live Workers AI catalog, filtered to models an endpoint here can serve. `?protocol=` narrows it (openai-chat, openai-embeddings, openai-images, openai-image-edits, openai-audio, openai-transcriptions, openai-translations, openai-speech, openai-moderations).', query: ListModelsQuery, returns: 'ListModelsResponse', ok: jsonOf('ModelList') },
+  { method: 'get', path: '/v1/models', tag: 'Models', summary: 'List models', description: 'The live Workers AI catalog, filtered to models an endpoint here can serve. `?protocol=` narrows it (openai-chat, openai-embeddings, openai-images, openai-image-edits, openai-audio, openai-transcriptions, openai-translations, openai-speech, openai-moderations). With an `anthropic-version` header (Anthropic clients): Anthropic\'s shape, `{data: [{type: "model", id, display_name, created_at, ...}], has_more, first_id, last_id}`, paged by `limit`, `after_id`, `before_id`.', query: ListModelsQuery, returns: 'ListModelsResponse', ok: jsonOf('ModelList') },
   { method: 'get', path: '/v1/models/{model}', tag: 'Models', summary: 'Retrieve a model', description: 'Ids contain slashes: /v1/models/@cf/meta/llama-3.1-8b-instruct. Aliases (gpt-4o-mini) answer under their own name.', returns: 'Model', ok: jsonOf('Model') },
   { method: 'post', path: '/v1/chat/completions', tag: 'Chat', summary: 'Create a chat completion', description: 'Non-stream or SSE stream (`stream: true`), as OpenAI.', body: json(ChatCompletionRequest), returns: 'CreateChatCompletionResponse (or a stream of CreateChatCompletionStreamResponse)', ok: { ...jsonOf('ChatCompletion'), ...sse('ChatCompletionChunk') }, example: { model: M, messages: [{ role: 'user', content: 'Hello!' }] } },
   { method: 'post', path: '/v1/responses', tag: 'Responses', summary: 'Create a response (Responses API)', description: 'Over any chat model, through the same engine as chat completions. `stream: true` sends the Responses event stream (`event:` + `data:` lines, no [DONE]). With RESPONSES_STORE bound (in memory on the emulator), `store` (default true) keeps the response, and `item_reference` items and `previous_response_id` are resolved; without it they are refused and nothing is stored.', body: json(CreateResponseRequest), returns: 'Response (or a stream of ResponseStreamEvent)', ok: { ...jsonOf('Response'), ...sse('ResponseStreamEvent') }, example: { model: M, input: 'Why is the sky blue?' } },
+  { method: 'post', path: '/v1/messages', tag: 'Anthropic', summary: 'Create a message (Anthropic Messages API)', description: 'For Claude Code, the Anthropic SDKs and @ai-sdk/anthropic, over the same engine as chat completions. `claude-*` names run the model ANTHROPIC_MODEL_MAP gives their family; `@cf/...` ids run as they are. Key in `x-api-key` or `Authorization: Bearer`. `stream: true` sends Anthropic\'s event stream (`event:` + `data:` lines, pings). Errors are `{type: "error", error: {type, message}, request_id}`. Server tools, documents, citations, MCP servers and containers are refused with a 400.', body: json(CreateMessageRequest), returns: 'Message (or a stream of message events)', ok: { ...jsonOf('AnthropicMessage'), ...sse('AnthropicStreamEvent') }, example: { model: 'claude-sonnet-4-5', max_tokens: 256, messages: [{ role: 'user', content: 'Hello!' }] } },
+  { method: 'post', path: '/v1/messages/count_tokens', tag: 'Anthropic', summary: 'Count the input tokens of a Messages request', description: 'The proxy\'s own estimate (~4 characters per token, tools included), as used for context-window checks.', body: json(CountTokensRequest), returns: '{input_tokens}', ok: jsonOf('AnthropicTokensCount'), example: { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hello!' }] } },
   { method: 'get', path: '/v1/responses/{response_id}', tag: 'Responses', summary: 'Retrieve a stored response (RESPONSES_STORE, or the emulator\'s memory)', returns: 'Response (404 response_not_found when unknown, expired, another key\'s, or nothing is stored)', ok: jsonOf('Response') },
   { method: 'delete', path: '/v1/responses/{response_id}', tag: 'Responses', summary: 'Delete a stored response', returns: '{id, object: "response", deleted: true} (404 response_not_found when unknown)', ok: jsonOf('ResponseDeleted') },
   { method: 'post', path: '/v1/completions', tag: 'Chat', summary: 'Create a legacy text completion', description: 'Each prompt runs as one user message through the chat pipeline; stream or not.', body: json(CompletionRequest), returns: 'CreateCompletionResponse (or a stream of them)', ok: { ...jsonOf('TextCompletion'), ...sse('TextCompletion') }, example: { model: M, prompt: 'Once upon a time', max_tokens: 32 } },

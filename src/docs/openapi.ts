@@ -33,6 +33,7 @@ const mediaSchema = (schema: string | undefined): Json | undefined =>
 
 function operation(e: EndpointDoc): Json {
   const ollama = e.path.startsWith('/api/');
+  const anthropic = e.path.startsWith('/v1/messages');
   const parameters = [
     ...[...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
     ...(e.query ? queryParameters(e.query) : []),
@@ -62,7 +63,9 @@ function operation(e: EndpointDoc): Json {
       },
       default: ollama
         ? { description: 'An error, Ollama-shaped: {error: string}, with the status of the OpenAI error.', content: { 'application/json': { schema: { $ref: '#/components/schemas/OllamaError' } } } }
-        : { description: 'An error: {error: {message, type, param, code}}.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        : anthropic
+          ? { description: 'An error, Anthropic-shaped: {type: "error", error: {type, message}, request_id}.', content: { 'application/json': { schema: { $ref: '#/components/schemas/AnthropicError' } } } }
+          : { description: 'An error: {error: {message, type, param, code}}.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     },
   };
 }

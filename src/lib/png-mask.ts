@@ -26,6 +26,41 @@ async function through(bytes: Uint8Array, transform: TransformStream<Uint8Array,
   return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(transform)).arrayBuffer());
 }
 
+/** Input fed to the inflater this many bytes at a time: deflate expands at most ~1032x, so one piece yields ~1 MiB at most. */
+const INFLATE_PIECE = 1024;
+
+/**
+ * Inflates zlib `data` into exactly `expected` bytes, refusing it the moment it would give more
+ * (a decompression bomb stops at `expected` plus one piece's output, never at what it claims).
+ */
+async function inflateExactly(data: Uint8Array, expected: number): Promise<Uint8Array> {
+  const out = new Uint8Array(expected);
+  const ds = new DecompressionStream('deflate');
+  const writer = ds.writable.getWriter();
+  const reader = ds.readable.getReader();
+  let stopped = false;
+  const feeding = (async () => {
+    for (let at = 0; at < data.length && !stopped; at += INFLATE_PIECE) await writer.write(data.subarray(at, at + INFLATE_PIECE));
+    if (!stopped) await writer.close();
+  })().catch(() => undefined);
+  let size = 0;
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      if (size + r.value.byteLength > expected) throw new MaskError('The mask PNG holds more image data than its dimensions declare.');
+      out.set(r.value, size);
+      size += r.value.byteLength;
+    }
+  } catch (err) {
+    stopped = true;
+    await Promise.all([reader.cancel().catch(() => undefined), writer.abort().catch(() => undefined)]);
+    if (err instanceof MaskError) throw err;
+    throw new MaskError('The mask PNG is corrupt (its image data does not decompress).');
+  }
+  await feeding;
+  if (size !== expected) throw new MaskError('The mask PNG is truncated.');
+  return out;
+}
+
 interface Png {
   width: number;
   height: number;
@@ -131,12 +166,8 @@ export async function inpaintingMask(png: Uint8Array): Promise<Uint8Array> {
   const alphaAt = colorType === 3 ? -1 : bpp - bitDepth / 8;
   const idatBytes = new Uint8Array(idat.reduce((n, c) => n + c.length, 0));
   idat.reduce((at, c) => (idatBytes.set(c, at), at + c.length), 0);
-  let raw: Uint8Array;
-  try {
-    raw = await through(idatBytes, new DecompressionStream('deflate'));
-  } catch {
-    throw new MaskError('The mask PNG is corrupt (its image data does not decompress).');
-  }
+  // Dimensions and the pixel limit are checked above, before a byte is inflated.
+  const raw = await inflateExactly(idatBytes, height * (stride + 1));
   const gray = new Uint8Array(width * height);
   unfilter(raw, height, stride, bpp, (line, y) => {
     const base = y * width;

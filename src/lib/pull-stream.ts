@@ -47,7 +47,7 @@ type Read = ReadableStreamReadResult<Uint8Array>;
 export function transformStream(
   source: ReadableStream<Uint8Array>,
   transformer: ByteTransformer,
-  onError?: (err: unknown) => Uint8Array,
+  onError?: (err: unknown) => Uint8Array | Uint8Array[],
 ): ReadableStream<Uint8Array> {
   const chain: Chain = { stages: [transformer], started: false };
   const reader = source.getReader();
@@ -58,6 +58,8 @@ export function transformStream(
   let stopped = -1;
   let failure: { error: unknown } | undefined;
   let closed = false;
+  /** The client cancelled: nothing more is fed, flushed or sent (a flush would report the answer complete). */
+  let cancelled = false;
   let output!: ReadableStreamDefaultController<Uint8Array>;
 
   const controllers = (queue: Uint8Array[][], index: number): TransformStreamDefaultController<Uint8Array> => ({
@@ -112,6 +114,7 @@ export function transformStream(
 
   /** Sends what was collected as one chunk, and closes or fails the stream when it is over. */
   function emit(): void {
+    if (cancelled) return;
     if (failure) {
       closed = true;
       output.error(failure.error);
@@ -146,6 +149,7 @@ export function transformStream(
       },
       cancel(reason) {
         closed = true;
+        cancelled = true;
         return reader.cancel(reason);
       },
     },
@@ -175,13 +179,18 @@ export function transformStream(
       try {
         read = await next;
       } catch (err) {
+        if (cancelled) return;
         if (!onError) failure ??= { error: err };
-        else await feed(0, [onError(err)]);
+        else {
+          const last = onError(err);
+          await feed(0, Array.isArray(last) ? last : [last]);
+        }
         if (!failure && stopped < 0) await flushFrom(0);
         else await afterChunk();
         closed = true;
         return emit();
       }
+      if (cancelled) return;
       if (read.done) {
         await flushFrom(0);
         closed = true;

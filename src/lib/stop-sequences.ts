@@ -1,12 +1,19 @@
-/** Earliest index at which any stop sequence starts in `text`, or -1. */
-export function firstStop(text: string, stops: readonly string[]): number {
+/** Earliest index at which any stop sequence starts in `text` (-1 for none), and which one it is. */
+export function firstStopMatch(text: string, stops: readonly string[]): { at: number; stop?: string } {
   let at = -1;
+  let found: string | undefined;
   for (const stop of stops) {
     const i = text.indexOf(stop);
-    if (i !== -1 && (at === -1 || i < at)) at = i;
+    if (i !== -1 && (at === -1 || i < at)) {
+      at = i;
+      found = stop;
+    }
   }
-  return at;
+  return { at, stop: found };
 }
+
+/** Earliest index at which any stop sequence starts in `text`, or -1. */
+export const firstStop = (text: string, stops: readonly string[]): number => firstStopMatch(text, stops).at;
 
 /**
  * Streaming stop-sequence filter. Holds back only the tail that could still grow into a
@@ -14,15 +21,18 @@ export function firstStop(text: string, stops: readonly string[]): number {
  */
 export class StopMatcher {
   private held = '';
+  /** The stop sequence that ended the text, once one has (Anthropic clients are told which). */
+  hit: string | undefined;
 
   constructor(private readonly stops: readonly string[]) {}
 
   /** Text that is safe to emit now, and whether a stop sequence was hit (emit nothing after it). */
   push(text: string): { text: string; stopped: boolean } {
     const all = this.held + text;
-    const at = firstStop(all, this.stops);
+    const { at, stop } = firstStopMatch(all, this.stops);
     if (at !== -1) {
       this.held = '';
+      this.hit = stop;
       return { text: all.slice(0, at), stopped: true };
     }
     let keep = 0;

@@ -20,11 +20,9 @@ async function isAccepted(given: Uint8Array, keys: readonly string[]): Promise<b
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 function presentedKey(authorization: string | undefined, apiKey: string | undefined): string | undefined {
-  if (authorization) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    return match ? match[1]!.trim() : undefined;
-  }
-  return apiKey?.trim() || undefined;
+  // Anthropic clients send x-api-key (Claude Code with ANTHROPIC_API_KEY) or a Bearer token (ANTHROPIC_AUTH_TOKEN).
+  const match = authorization ? /^Bearer\s+(.+)$/i.exec(authorization.trim()) : null;
+  return match ? match[1]!.trim() : apiKey?.trim() || undefined;
 }
 
 const unauthorized = (message: string, code: string) => new ApiError(401, message, 'invalid_request_error', null, code);

@@ -24,6 +24,8 @@ const respond = (c: Context<AppEnv>, error: ApiError) => c.json(error.toJSON(), 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const error = err instanceof ApiError ? err : err instanceof HTTPException ? fromHttpException(err) : undefined;
   if (error) return respond(c, error);
+  // The client went away (its request signal aborted the upstream call): nobody reads this answer.
+  if (c.req.raw.signal?.aborted) return respond(c, new ApiError(400, 'The client closed the request.', 'invalid_request_error', null, 'client_closed_request'));
   // Unexpected: log what happened (messages carry no secrets: transports scrub them), answer generically.
   console.error(
     JSON.stringify({

@@ -104,6 +104,8 @@ export const ChatCompletionRequest = z.looseObject({
   logprobs: optionalNullable(z.boolean()),
   top_logprobs: optionalNullable(z.int().check(z.gte(0), z.lte(20))),
   logit_bias: optionalNullable(z.record(z.string(), z.number())),
+  /** Predicted Outputs: sent to the models whose schema takes it. */
+  prediction: optionalNullable(z.looseObject({ type: z.literal('content'), content: z.union([z.string(), z.array(TextPart)]) })),
   user: z.optional(z.string()),
   /** Routes requests that share a prompt prefix to one cache: Workers AI's `x-session-affinity`. */
   prompt_cache_key: optionalNullable(z.string().check(z.maxLength(256))),

@@ -2,8 +2,10 @@ import { parseConfig, type Config } from '../config';
 import type { Env } from '../env';
 import { Catalog } from './models/catalog';
 import { ImageStore } from './images/store';
+import type { RequestScope } from './scope';
 import { createResponsesStore, type ResponsesStore } from './responses/store';
 import { createRag, type RagSetup } from './rag';
+import { offlineKitOf } from './offline';
 import { createUpstream, transportKind, type TransportKind, type Upstream } from './upstream';
 
 /** Everything a route needs, built once per environment and kept for the isolate's life. */
@@ -18,7 +20,12 @@ export interface Services {
   rag: RagSetup;
   /** Stored responses (RESPONSES_STORE, or in-memory on the emulator); undefined = nothing is stored. */
   responsesStore?: ResponsesStore;
+  /** The current request's scope: set per request on a copy of these services (see forRequest). */
+  request?: RequestScope;
 }
+
+/** These services for one request: the same shared parts, with the request's scope. */
+export const forRequest = (services: Services, request: RequestScope): Services => ({ ...services, request });
 
 const byEnv = new WeakMap<object, Services>();
 
@@ -27,9 +34,11 @@ export function getServices(env: Env): Services {
   if (!services) {
     const config = parseConfig(env);
     const transport = transportKind(env);
-    const upstream = createUpstream(env, config.gateway);
-    services = { config, transport, upstream, catalog: new Catalog(upstream, config.catalogTtlMs, config.aliases, transport), rag: createRag(env, transport) };
-    services.responsesStore = createResponsesStore(env.RESPONSES_STORE, transport === 'emulator', config.responsesStoreTtlSeconds);
+    // The emulator and the in-memory stores exist only where the dev entry attached them.
+    const offline = transport === 'emulator' ? offlineKitOf(env) : undefined;
+    const upstream = createUpstream(env, config, offline);
+    services = { config, transport, upstream, catalog: new Catalog(upstream, config.catalogTtlMs, config.aliases, transport), rag: createRag(env, offline) };
+    services.responsesStore = createResponsesStore(env.RESPONSES_STORE, offline?.memoryKv(), config.responsesStoreTtlSeconds);
     if (env.IMAGES_BUCKET) services.images = new ImageStore(env.IMAGES_BUCKET, config.imageUrlTtlMs);
     byEnv.set(env, services);
   }

@@ -13,6 +13,9 @@ export interface Usage {
   prompt_tokens_details?: { cached_tokens: number };
   /** Output tokens spent thinking, when the model reports them. */
   completion_tokens_details?: { reasoning_tokens: number };
+  /** USD (OpenRouter's field) and neurons, from the catalog price; null = the model has no published price. */
+  cost?: number | null;
+  neurons?: number | null;
 }
 
 export const usageOf = (prompt: number, completion: number): Usage => ({

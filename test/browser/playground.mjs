@@ -54,10 +54,10 @@ try {
   step('page loaded');
   await page.waitForFunction(() => document.querySelectorAll('#chat-model option').length > 0, null, { timeout: 15_000 });
   const models = await page.$$eval('#chat-model option', (o) => o.map((x) => x.value));
-  if (!models.includes('@cf/meta/llama-3.1-8b-instruct')) throw new Error(`chat models not listed: ${models.join(', ')}`);
+  if (!models.includes('@cf/meta/llama-3.1-8b-instruct-fast')) throw new Error(`chat models not listed: ${models.join(', ')}`);
   step(`${models.length} chat models listed`);
 
-  await page.selectOption('#chat-model', '@cf/meta/llama-3.1-8b-instruct');
+  await page.selectOption('#chat-model', '@cf/meta/llama-3.1-8b-instruct-fast');
   await page.fill('#prompt', 'Hello from the browser test');
   await page.click('#send');
   await page.waitForFunction(() => !document.querySelector('#send').disabled && document.querySelector('.assistant, .error'), null, { timeout: 15_000 });

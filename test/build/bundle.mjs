@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { root } from '../support/dev-server.mjs';
 
+const EMULATOR_MARKER = 'synthetic reply from the Workers AI emulator';
 const out = mkdtempSync(join(tmpdir(), 'bundle-check-'));
 let failed = 0;
 try {
@@ -19,6 +20,8 @@ try {
   const checks = [
     // A message of zod's to-json-schema.js (v4 core), present in any bundle that includes the converter.
     ['no zod JSON-Schema converter', !code.includes('cannot be represented in JSON Schema')],
+    // The emulator's reply text (src/dev/emulator): the production entry must not bundle src/dev/.
+    ['no emulator code', readFileSync(join(root, 'src', 'dev', 'emulator', 'index.ts'), 'utf8').includes(EMULATOR_MARKER) && !code.includes(EMULATOR_MARKER)],
     ['the OpenAPI document is in it, prebuilt', code.includes('"openapi\\":\\"3.1.0') || code.includes('"openapi":"3.1.0')],
   ];
   for (const [name, ok] of checks) {

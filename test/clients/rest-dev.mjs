@@ -20,9 +20,9 @@ const api = createServer((req, res) => {
       return res.end(JSON.stringify({ result: null, success: false, errors: [{ code: 10000, message: 'Authentication error' }] }));
     }
     if (req.url.startsWith('/client/v4/accounts/x/ai/models/search')) {
-      return ok([{ id: 'u1', name: '@cf/meta/llama-3.1-8b-instruct', description: '', task: { id: 't', name: 'Text Generation', description: '' }, properties: [] }]);
+      return ok([{ id: 'u1', name: '@cf/meta/llama-3.1-8b-instruct-fast', description: '', task: { id: 't', name: 'Text Generation', description: '' }, properties: [] }]);
     }
-    if (req.url === '/client/v4/accounts/x/ai/run/@cf/meta/llama-3.1-8b-instruct') {
+    if (req.url === '/client/v4/accounts/x/ai/run/@cf/meta/llama-3.1-8b-instruct-fast') {
       return ok({ response: 'hello from the fake REST API', usage: { prompt_tokens: 3, completion_tokens: 6, total_tokens: 9 } });
     }
     res.statusCode = 404;
@@ -50,7 +50,7 @@ try {
   check(health.transport === 'rest', `transport is rest (${health.transport})`);
   const models = await fetch(`${server.url}/v1/models`, { headers: { authorization: 'Bearer k2' } });
   const list = await models.json();
-  check(models.status === 200 && list.data?.[0]?.id === '@cf/meta/llama-3.1-8b-instruct', 'the second key lists the fake catalog');
+  check(models.status === 200 && list.data?.[0]?.id === '@cf/meta/llama-3.1-8b-instruct-fast', 'the second key lists the fake catalog');
   const chat = await fetch(`${server.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: 'Bearer k1', 'content-type': 'application/json' },

@@ -6,31 +6,18 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { embed, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import OpenAI, { toFile } from 'openai';
+import { clientChecks } from '../support/client-checks.mjs';
 import { startDevServer } from '../support/dev-server.mjs';
 
 const KEY = 'sdk-test-key';
-const CHAT = '@cf/meta/llama-3.1-8b-instruct';
+const CHAT = '@cf/meta/llama-3.1-8b-instruct-fast';
 const TOOLS_MODEL = '@cf/meta/llama-4-scout-17b-16e-instruct';
 
 const server = await startDevServer(['AI_TRANSPORT:emulator', `PROXY_API_KEY:${KEY}`]);
 const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: KEY, maxRetries: 0 });
 const provider = createOpenAI({ baseURL: `${server.url}/v1`, apiKey: KEY });
 
-let passed = 0;
-const failures = [];
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-async function test(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`  ✓ ${name}`);
-  } catch (err) {
-    failures.push(name);
-    console.log(`  ✗ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 4).join('\n    ')}`);
-  }
-}
+const { check, test, finish } = clientChecks();
 
 /** A 0.5 s 16 kHz mono WAV: what a client would upload. */
 function wav() {
@@ -189,5 +176,4 @@ try {
   server.stop();
 }
 
-console.log(`${passed} passed, ${failures.length} failed`);
-process.exit(failures.length ? 1 : 0);
+finish();

@@ -75,7 +75,7 @@ describe('/openapi.json describes the real answers', () => {
       const o = op(e.method, e.path);
       expect(Object.keys(o.responses[200].content ?? {}).length, `${e.method} ${e.path}`).toBeGreaterThan(0);
       const error = o.responses.default.content['application/json'].schema.$ref;
-      expect(error, `${e.method} ${e.path}`).toBe(e.path.startsWith('/api/') ? '#/components/schemas/OllamaError' : '#/components/schemas/Error');
+      expect(error, `${e.method} ${e.path}`).toBe(`#/components/schemas/${e.path.startsWith('/api/') ? 'OllamaError' : e.path.startsWith('/v1/messages') ? 'AnthropicError' : 'Error'}`);
     }
     expect(op('get', '/v1/models').parameters).toContainEqual(expect.objectContaining({ name: 'protocol', in: 'query', required: false, schema: expect.objectContaining({ enum: expect.arrayContaining(['openai-chat', 'openai-speech']) }) }));
   });
@@ -100,7 +100,7 @@ describe('/openapi.json describes the real answers', () => {
     const get = async (path: string, template = path, opts = {}) => check('get', template, await call(env, path, opts));
     for (const path of ['/v1/models', '/api/version', '/api/tags', '/api/ps', '/health', '/', '/docs', '/openapi.json']) expect((await get(path)).status, path).toBe(200);
     expect((await get('/v1/models?protocol=openai-embeddings', '/v1/models')).status).toBe(200);
-    expect((await get('/v1/models/@cf/meta/llama-3.1-8b-instruct', '/v1/models/{model}')).status).toBe(200);
+    expect((await get('/v1/models/@cf/meta/llama-3.1-8b-instruct-fast', '/v1/models/{model}')).status).toBe(200);
 
     const created = JSON.parse((await check('post', '/v1/responses', await call(env, '/v1/responses', { body: example('post', '/v1/responses') }))).text);
     expect((await get(`/v1/responses/${created.id}`, '/v1/responses/{response_id}')).status).toBe(200);

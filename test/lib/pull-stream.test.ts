@@ -92,4 +92,23 @@ describe('transformStream', () => {
     const piped = through(burst(['q']), { transform: (chunk, c) => c.enqueue(chunk) });
     expect((await chunks(piped)).join('')).toBe('q');
   });
+  it('a cancel while a read is pending neither flushes nor sends (a cancelled answer is not a finished one)', async () => {
+    let flushed = false;
+    let sourceCancelled = false;
+    const source = new ReadableStream<Uint8Array>({
+      pull: () => new Promise(() => {}),
+      cancel() {
+        sourceCancelled = true;
+      },
+    });
+    const stream = transformStream(source, { transform: (chunk, c) => c.enqueue(chunk), flush: () => void (flushed = true) });
+    const reader = stream.getReader();
+    const read = reader.read();
+    await new Promise((r) => setTimeout(r, 5));
+    await reader.cancel('client gone');
+    expect(await read).toEqual({ done: true, value: undefined });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(sourceCancelled).toBe(true);
+    expect(flushed).toBe(false);
+  });
 });

@@ -26,6 +26,10 @@ describe('SSE', () => {
     expect(decodeAll([...bytes(stream)].map((b) => Uint8Array.of(b)))).toEqual(whole);
   });
 
+  it('reads a bare [DONE] line (no data: field name) as the terminator, and ignores other bare lines', () => {
+    expect(decodeAll([bytes('data: {"a":1}\n\nnoise\n\n[DONE]\n\n')])).toEqual(['{"a":1}', '[DONE]']);
+  });
+
   it('keeps a UTF-8 character split across chunks whole, and flushes an unterminated last event', () => {
     const b = bytes('data: héllo');
     expect(decodeAll([b.subarray(0, 8), b.subarray(8)])).toEqual(['héllo']);
@@ -39,7 +43,8 @@ describe('SSE', () => {
         else c.error(new Error('upstream died'));
       },
     });
-    const out = pipeWithErrorEvent(source, new TransformStream(), (err) => sseData({ error: (err as Error).message }));
-    expect(await new Response(out).text()).toBe('data: 1\n\ndata: {"error":"upstream died"}\n\n');
+    const out = pipeWithErrorEvent(source, {}, (err) => sseData({ error: (err as Error).message }));
+    // A blank line goes first, ending any event the source stopped inside (a no-op between events).
+    expect(await new Response(out).text()).toBe('data: 1\n\n\n\ndata: {"error":"upstream died"}\n\n');
   });
 });

@@ -161,6 +161,26 @@ describe('body limits', () => {
     await expectError(res, 413, { code: 'request_too_large' });
   });
 
+  it('reads an oversized chunked body to its end before the 413 (so the connection stays usable)', async () => {
+    const env = bindingEnv(fakeAI(), { MAX_BODY_BYTES: '1000' });
+    const piece = new Uint8Array(4096).fill(0x20);
+    let sent = 0;
+    let finished = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent === 50) {
+          finished = true;
+          return c.close();
+        }
+        sent++;
+        c.enqueue(piece);
+      },
+    });
+    const res = await call(env, '/v1/chat/completions', { method: 'POST', raw: body, headers: { 'content-type': 'application/json' } });
+    await expectError(res, 413, { code: 'request_too_large' });
+    expect(finished).toBe(true);
+  });
+
   it('accepts a body just under the limit', async () => {
     const env = bindingEnv(fakeAI(), { MAX_BODY_BYTES: '1000' });
     const res = await postJson(env, '/v1/chat/completions', { ...chatBody, messages: [{ role: 'user', content: 'x'.repeat(800) }] });

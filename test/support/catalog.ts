@@ -20,6 +20,8 @@ const model = catalogModel;
 /** A small catalog in the shape `env.AI.models()` returns, covering each task the proxy classifies. */
 export const TEST_CATALOG: CatalogModel[] = [
   model('@cf/meta/llama-3.1-8b-instruct', 'Text Generation', { context_window: '7968' }),
+  // The live successor of the 8B default (gpt-4o-mini, gpt-3.5-turbo, RAG_CHAT_MODEL).
+  model('@cf/meta/llama-3.1-8b-instruct-fast', 'Text Generation', { context_window: '128000' }),
   model('@cf/meta/llama-3.3-70b-instruct-fp8-fast', 'Text Generation', { context_window: '24000' }),
   model('@cf/mistral/mistral-7b-instruct-v0.1', 'Text Generation', { context_window: '2824' }),
   model('@cf/baai/bge-base-en-v1.5', 'Text Embeddings'),

@@ -19,9 +19,11 @@ const freePort = () =>
 /**
  * @param {string[]} vars extra `--var NAME:value` pairs
  * @param {{ config?: string, local?: boolean }} options which wrangler config; `local` adds --local
+ * @returns the server's URL, its inspector port (DevTools protocol), stop() and its output so far
  */
 export async function startDevServer(vars = [], { config = 'wrangler.dev.toml', local = false } = {}) {
   const port = await freePort();
+  const inspectorPort = await freePort();
   const args = [
     join(root, 'scripts', 'wrangler.mjs'),
     'dev',
@@ -34,7 +36,7 @@ export async function startDevServer(vars = [], { config = 'wrangler.dev.toml', 
     String(port),
     // Its own inspector port too: the default 9229 is taken when another dev server runs on the machine.
     '--inspector-port',
-    String(await freePort()),
+    String(inspectorPort),
     ...vars.flatMap((v) => ['--var', v]),
   ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -54,5 +56,5 @@ export async function startDevServer(vars = [], { config = 'wrangler.dev.toml', 
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url: `http://127.0.0.1:${port}`, stop, output: () => output };
+  return { url: `http://127.0.0.1:${port}`, inspectorPort, stop, output: () => output };
 }

@@ -1,5 +1,5 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { app } from '../../src/app';
+import { devWorker } from '../../src/dev';
 import type { Env } from '../../src/env';
 import { expectSchema, type SchemaName } from '../openapi/validate';
 import { fakeAI, type FakeAI } from './fake-ai';
@@ -34,7 +34,8 @@ export async function call(env: Env, path: string, opts: CallOptions = {}): Prom
   }
   const method = opts.method ?? (body === undefined ? 'GET' : 'POST');
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`http://proxy.test${path}`, { method, headers, body }), env, ctx);
+  // The dev entry, as the tests' main: envs without a transport get the emulator (test/index.test.ts covers production).
+  const res = await devWorker.fetch(new Request(`http://proxy.test${path}`, { method, headers, body }), env, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

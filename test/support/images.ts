@@ -1,5 +1,5 @@
 /** Image fixtures: a catalog of every Text-to-Image family, real PNG/JPEG bytes, and a fake binding answering in each model's real output shape. */
-import { png } from '../../src/services/upstream/emulator';
+import { png } from '../../src/dev/emulator';
 import type { CatalogModel } from '../../src/services/upstream/types';
 import { TEST_CATALOG } from './catalog';
 import { fakeAI } from './fake-ai';

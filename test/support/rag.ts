@@ -1,7 +1,7 @@
 /** RAG fixtures: the real local D1 from the pool (RAG_DB), a fake Vectorize, and the emulator as a well-behaved Workers AI. */
 import { env as pool } from 'cloudflare:test';
 import type { Env } from '../../src/env';
-import { createEmulator } from '../../src/services/upstream/emulator';
+import { createEmulator } from '../../src/dev/emulator';
 import { fakeAI, type FakeAI } from './fake-ai';
 import { bindingEnv } from './http';
 import { CATALOG_WITH_MORE } from './more-models';

@@ -4,6 +4,7 @@ import { fromBase64 } from './files';
 import type { ResolvedModel } from '../models/catalog';
 import type { Services } from '../index';
 import { upstreamCall } from '../upstream/errors';
+import { charge, costFor } from '../billing';
 
 export interface SpeechResult {
   /** The upstream's byte stream as it arrives, or the decoded bytes of a JSON answer. */
@@ -126,5 +127,8 @@ export async function createSpeech(services: Services, req: SpeechRequest, signa
       ? { prompt: req.input, ...(req.language && { lang: req.language.toLowerCase() }) }
       : { text: req.input, ...(speaker && { speaker }), ...AURA_OUTPUT[format] };
   const out = await upstreamCall(tts.model.id, () => services.upstream.run(tts.model.id, inputs, { signal }));
-  return { body: audioBytes(out, tts.model.id), contentType: CONTENT_TYPE[format] };
+  const body = audioBytes(out, tts.model.id);
+  // Speech models are priced per 1,000 characters of input (the answer is audio: the cost goes to the meter and header).
+  charge(services, tts.model.id, costFor(tts.model.entry, { characters: req.input.length }));
+  return { body, contentType: CONTENT_TYPE[format] };
 }

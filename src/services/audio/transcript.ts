@@ -2,6 +2,7 @@
 import { unexpectedOutput } from '../../errors';
 import { isObj, num, str, type Json as J } from '../../lib/json';
 import { segmentsFromVtt, segmentsFromWords, toSrt, toVtt, type TimedSegment, type TimedWord } from '../../lib/subtitles';
+import { charge, costFor, type Cost } from '../billing';
 import type { Services } from '../index';
 import { upstreamCall } from '../upstream/errors';
 import { inputsFor, type AsrModel, type Upload } from './input';
@@ -18,6 +19,8 @@ export interface Transcript {
   words: TimedWord[];
   /** The model's own WebVTT, passed through for response_format=vtt. */
   vtt?: string;
+  /** What recognising it cost. */
+  cost?: Cost;
 }
 
 function timedWords(list: unknown): TimedWord[] {
@@ -120,7 +123,7 @@ interface RenderOptions {
 export function render(t: Transcript, format: TextFormat, o: RenderOptions): AudioTextResult {
   // Silence still has a (empty) transcript; a text without timings becomes one segment.
   const segments = t.segments.length || !t.text ? t.segments : [{ start: 0, end: o.duration, text: t.text }];
-  const usage = { type: 'duration', seconds: Math.ceil(o.duration) };
+  const usage = { type: 'duration', seconds: Math.ceil(o.duration), ...(t.cost ?? { cost: null, neurons: null }) };
   switch (format) {
     case 'text':
       return { kind: 'text', body: `${t.text}\n` };
@@ -151,5 +154,8 @@ export async function runAsr(services: Services, asr: AsrModel, upload: Upload, 
   const out = await upstreamCall(asr.model.id, () => services.upstream.run(asr.model.id, inputs, { signal }));
   const t = readTranscript(asr, out);
   t.duration ??= upload.duration ?? lastTime(t);
+  // Workers AI bills the audio heard, per minute.
+  t.cost = costFor(asr.model.entry, { audioSeconds: t.duration });
+  charge(services, asr.model.id, t.cost);
   return t;
 }

@@ -6,17 +6,17 @@
 import { invalidValue, notSupported, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ResolvedModel } from '../models/catalog';
+import { charge, pricedUsage, sumCosts } from '../billing';
 import type { Services } from '../index';
-import { transformStream } from '../../lib/pull-stream';
-import { sseData } from '../../lib/sse';
-import { firstStop } from '../../lib/stop-sequences';
+import { pipeWithErrorEvent, sseData } from '../../lib/sse';
+import { firstStopMatch } from '../../lib/stop-sequences';
 import { upstreamCall } from '../upstream/errors';
 import { estimateTokens, sumDetails, tokensOfChars, usageOf, type Usage } from '../usage';
 import { fitMaxTokens } from './context';
 import { jsonModeInputs } from './json-mode';
 import { mergeStreams } from './merge';
 import { buildConversation, checkMessages } from './messages';
-import { isEmptyAnswer, readCompletion } from './output';
+import { isEmptyAnswer, readAnswer, type ChatLogprobs } from './output';
 import { chatProfile, type ChatProfile } from './profile';
 import { reasoningInputs, splitThink, thinkingOf } from './reasoning';
 import { completionTransformer, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
@@ -47,7 +47,11 @@ export interface Choice {
   reasoning: string;
   toolCalls: ToolCall[];
   finish: FinishReason;
+  /** The stop sequence that ended the answer, when one did. */
+  stopSequence?: string;
   usage: Usage;
+  /** Token log probabilities, when the model returned them (logprobs: true). */
+  logprobs?: ChatLogprobs;
 }
 
 /** One upstream run: a plan and which copy of it (n > 1 runs vary the seed by the copy number). */
@@ -58,9 +62,6 @@ export interface Run {
 
 /** Features this proxy does not offer are refused with a 400, never silently dropped. */
 function rejectUnsupported(req: ChatCompletionRequest): void {
-  if (req.logprobs) throw notSupported('logprobs', 'logprobs (Workers AI does not return token probabilities)');
-  if (req.top_logprobs) throw notSupported('top_logprobs', 'top_logprobs (Workers AI does not return token probabilities)');
-  if (req.logit_bias && Object.keys(req.logit_bias).length) throw notSupported('logit_bias', 'logit_bias');
   if (req.functions != null || req.function_call != null) {
     throw notSupported(req.functions != null ? 'functions' : 'function_call', 'The deprecated `functions` / `function_call` API (use `tools`)');
   }
@@ -82,15 +83,40 @@ const SAMPLING_BY_API: Record<ChatProfile['api'], readonly string[]> = {
   responses: ['temperature', 'top_p'],
 };
 
+/**
+ * The parameters some models take and others do not: sent when the model's schema (or, without
+ * one, its family) takes them, a 400 naming the model otherwise.
+ */
+function schemaInputs(req: ChatCompletionRequest, profile: ChatProfile, model: string): Json {
+  const wanted: [param: string, value: unknown][] = [
+    ['logprobs', req.logprobs ? true : undefined],
+    ['top_logprobs', req.top_logprobs || (req.logprobs && req.top_logprobs != null) ? req.top_logprobs : undefined],
+    ['logit_bias', req.logit_bias && Object.keys(req.logit_bias).length ? req.logit_bias : undefined],
+    ['prediction', req.prediction ?? undefined],
+  ];
+  const out: Json = {};
+  for (const [param, value] of wanted) {
+    if (value === undefined) continue;
+    if (!profile.takes(param)) {
+      const why = profile.source === 'schema' ? 'its Workers AI input schema has no such parameter' : 'its model family does not take it on Workers AI';
+      throw unsupportedParameter(param, `\`${param}\` is not supported by the model \`${model}\`: ${why}.`);
+    }
+    out[param] = value;
+  }
+  if (req.top_logprobs && !req.logprobs) throw invalidValue('top_logprobs', 'top_logprobs needs logprobs: true.');
+  return out;
+}
+
 export async function planChat(
   services: Services,
   req: ChatCompletionRequest,
   signal?: AbortSignal,
-  options: { promptParam?: string } = {},
+  options: { promptParam?: string; rawPrompt?: string } = {},
 ): Promise<ChatPlan> {
   rejectUnsupported(req);
   const model = await services.catalog.resolve(req.model, 'openai-chat');
-  const profile = chatProfile(model.id, model.entry);
+  const profile = chatProfile(model.id, model.entry, await services.catalog.schema(model.id));
+  const extra = schemaInputs(req, profile, req.model);
 
   const wantsTools = !!req.tools?.length && req.tool_choice !== 'none';
   if (wantsTools && !profile.tools) {
@@ -105,20 +131,25 @@ export async function planChat(
   const jsonMode = Object.keys(json).length > 0;
   const { images, promptTokens: messageTokens } = checkMessages(req.messages, profile, req.model);
   const tools = toolInputs(req, profile);
-  const promptTokens = messageTokens + (tools.tools ? estimateTokens(JSON.stringify(tools.tools)) : 0);
+  const promptTokens = messageTokens + toolTokens(tools);
   const requested = req.max_completion_tokens ?? req.max_tokens ?? services.config.defaultMaxTokens;
   const maxTokens = fitMaxTokens(requested, promptTokens, profile.contextWindow, options.promptParam);
   // Only now, with every check passed: images may be downloaded.
-  const conversation = await buildConversation(req.messages, profile, images, signal);
+  // Legacy completions are raw continuations: sent as the bare prompt where the model takes `raw`.
+  const raw = options.rawPrompt !== undefined && profile.api === 'legacy' && profile.takes('raw') && profile.takes('prompt');
+  const conversation = raw ? { prompt: options.rawPrompt, raw: true } : await buildConversation(req.messages, profile, images, services.config.urlInputs, signal);
 
   const inputs: Json = {
     ...conversation,
     ...tools,
     ...json,
-    ...reasoningInputs(thinkingOf(req), profile.api, profile.reasoning),
+    ...reasoningInputs(thinkingOf(req), profile.api, profile.reasoning, profile.source === 'schema' ? profile.takes : undefined),
+    ...extra,
     [profile.api === 'responses' ? 'max_output_tokens' : 'max_tokens']: maxTokens,
   };
-  for (const key of SAMPLING_BY_API[profile.api]) {
+  // Chat Completions schemas may also take top_k / repetition_penalty; the legacy forms in gpt-oss's schema are not its dialect.
+  const sampling = profile.source === 'schema' && profile.api === 'openai' ? SAMPLING.filter((k) => SAMPLING_BY_API[profile.api].includes(k) || profile.takes(k)) : SAMPLING_BY_API[profile.api];
+  for (const key of sampling) {
     const value = req[key as (typeof SAMPLING)[number]];
     // top_k 0 is how clients (Jan) say "disabled": not set.
     if (value != null && !(key === 'top_k' && value === 0)) inputs[key] = value;
@@ -138,6 +169,20 @@ export async function planChat(
     think: profile.reasoning ? { implicit: profile.implicitThink && !jsonMode } : undefined,
     ...(req.prompt_cache_key && { sessionAffinity: req.prompt_cache_key }),
   };
+}
+
+/** Estimated prompt tokens of the tool definitions sent upstream (~4 characters per token). */
+const toolTokens = (tools: Json): number => (tools.tools ? estimateTokens(JSON.stringify(tools.tools)) : 0);
+
+/**
+ * The prompt-token estimate planChat makes, without planning a run (Anthropic's count_tokens):
+ * the model is resolved and the messages checked as for a real request; no image is downloaded.
+ */
+export async function countPromptTokens(services: Services, req: ChatCompletionRequest): Promise<number> {
+  rejectUnsupported(req);
+  const model = await services.catalog.resolve(req.model, 'openai-chat');
+  const profile = chatProfile(model.id, model.entry);
+  return checkMessages(req.messages, profile, req.model).promptTokens + toolTokens(toolInputs(req, profile));
 }
 
 /** The runs for n choices of each plan, in choice order. */
@@ -169,8 +214,10 @@ function promptUsages(runs: readonly Run[], usages: readonly Usage[]): Usage[] {
   return out;
 }
 
+/** Usage of a set of runs, the prompt counted once per plan as OpenAI does; the cost is every run's (each is billed). */
 export function totalUsage(runs: readonly Run[], usages: readonly Usage[]): Usage {
-  if (usages.length === 1) return usages[0]!;
+  const priced = usages.map((u, i) => (u.cost === undefined ? pricedUsage(runs[i]!.plan.model.entry, u) : u));
+  if (priced.length === 1) return priced[0]!;
   const prompts = promptUsages(runs, usages);
   return {
     ...usageOf(
@@ -178,7 +225,15 @@ export function totalUsage(runs: readonly Run[], usages: readonly Usage[]): Usag
       usages.reduce((sum, u) => sum + u.completion_tokens, 0),
     ),
     ...sumDetails(usages, prompts),
+    ...sumCosts(priced),
   };
+}
+
+/** A run's usage with its cost, reported to the request's meter. */
+function billed(services: Services, plan: ChatPlan, usage: Usage): Usage {
+  const priced = pricedUsage(plan.model.entry, usage);
+  charge(services, plan.model.id, priced);
+  return priced;
 }
 
 /** Runs every choice without streaming and reads the answers. */
@@ -186,7 +241,7 @@ export async function completeRuns(services: Services, runs: readonly Run[], sig
   const outs = await Promise.all(runs.map((run) => runUpstream(services, run, false, signal)));
   return outs.map((out, i) => {
     const plan = runs[i]!.plan;
-    const c = readCompletion(out);
+    const c = readAnswer(out, plan.model.id);
     let content = c.text;
     let reasoning = c.reasoning;
     if (plan.think && content) {
@@ -194,12 +249,12 @@ export async function completeRuns(services: Services, runs: readonly Run[], sig
       content = split.content;
       reasoning = reasoning ? `${reasoning}${split.reasoning && `\n${split.reasoning}`}` : split.reasoning;
     }
-    const at = plan.stops.length ? firstStop(content, plan.stops) : -1;
+    const { at, stop } = plan.stops.length ? firstStopMatch(content, plan.stops) : { at: -1, stop: undefined };
     if (at !== -1) content = content.slice(0, at);
     const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
     const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
-    const usage = c.usage ?? usageOf(plan.promptTokens, tokensOfChars(content.length + reasoning.length + argsChars));
-    return { content, reasoning, toolCalls, usage, finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
+    const usage = billed(services, plan, c.usage ?? usageOf(plan.promptTokens, tokensOfChars(content.length + reasoning.length + argsChars)));
+    return { content, reasoning, toolCalls, usage, ...(stop !== undefined && { stopSequence: stop }), ...(c.logprobs && { logprobs: c.logprobs }), finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
   });
 }
 
@@ -221,8 +276,8 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
   const upstreams = await Promise.all(runs.map((run) => runUpstream(services, run, run.plan.canStream, signal)));
   const streams = upstreams.map((result, i) => {
     const plan = runs[i]!.plan;
-    const source = result instanceof ReadableStream ? (result as ReadableStream<Uint8Array>) : streamOfCompletion(readCompletion(result));
-    return transformStream(
+    const source = result instanceof ReadableStream ? (result as ReadableStream<Uint8Array>) : streamOfCompletion(readAnswer(result, plan.model.id));
+    return pipeWithErrorEvent(
       source,
       completionTransformer({
         writer: out.writer(i),
@@ -233,6 +288,8 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
         includeUsage: out.includeUsage,
         promptTokens: () => plan.promptTokens,
         tail: single,
+        price: (u) => billed(services, plan, u),
+        model: plan.model.id,
         onUsage: (u) => {
           usages[i] = u;
         },

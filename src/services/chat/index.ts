@@ -2,6 +2,7 @@ import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { Services } from '../index';
 import type { Usage } from '../usage';
 import { completeRuns, planChat, runsOf, streamRuns, totalUsage } from './engine';
+import type { ChatLogprobs } from './output';
 import { chatWriter, type FinishReason } from './stream';
 import type { ToolCall } from './tools';
 import { uniqueHex } from '../../lib/random';
@@ -20,7 +21,7 @@ export interface ChatCompletion {
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: { index: number; message: ChatCompletionMessage; logprobs: null; finish_reason: FinishReason }[];
+  choices: { index: number; message: ChatCompletionMessage; logprobs: ChatLogprobs | null; finish_reason: FinishReason }[];
   usage: Usage;
 }
 
@@ -62,7 +63,7 @@ export async function createChatCompletion(services: Services, req: ChatCompleti
           ...(c.reasoning && { reasoning_content: c.reasoning }),
           ...(c.toolCalls.length && { tool_calls: c.toolCalls }),
         },
-        logprobs: null,
+        logprobs: c.logprobs ?? null,
         finish_reason: c.finish,
       })),
       usage: totalUsage(runs, choices.map((c) => c.usage)),

@@ -4,13 +4,15 @@
  * Completions `{messages}` (content parts kept), Responses `{instructions, input}` items (gpt-oss),
  * or `{prompt, image}` for Image-to-Text models.
  */
-import { unsupportedParameter } from '../../errors';
+import type { Config } from '../../config';
+import { invalidRequest, unsupportedParameter } from '../../errors';
+import { mapBounded } from '../../lib/bounded';
+import type { Json } from '../../lib/json';
 import type { ChatMessage } from '../../schemas/chat';
+import { tokensOfChars } from '../usage';
 import type { ChatProfile } from './profile';
 import { upstreamCallId } from './tools';
-import { loadImage, type ImageInput } from './vision';
-import { tokensOfChars } from '../usage';
-import type { Json } from '../../lib/json';
+import { DownloadBudget, isRemoteImage, loadImage, type ImageInput } from './vision';
 
 type Part = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
 
@@ -66,18 +68,25 @@ export function checkMessages(messages: readonly ChatMessage[], profile: ChatPro
   return { images, promptTokens: estimate(messages, images) };
 }
 
-/** Downloads / decodes every image, in parallel, keyed by "message.part". */
-async function loadImages(messages: readonly ChatMessage[], needBytes: boolean, signal?: AbortSignal): Promise<Map<string, ImageInput>> {
-  const jobs: Promise<[string, ImageInput]>[] = [];
+/**
+ * Downloads / decodes every image, keyed by "message.part": at most `limits.maxCount` URLs (refused
+ * before any download), `limits.concurrency` at a time, `limits.maxTotalBytes` in all.
+ */
+async function loadImages(messages: readonly ChatMessage[], needBytes: boolean, limits: Config['urlInputs'], signal?: AbortSignal): Promise<Map<string, ImageInput>> {
+  const jobs: { key: string; url: string; param: string }[] = [];
   messages.forEach((m, i) => {
     if (m.role !== 'user' || typeof m.content === 'string') return;
     m.content.forEach((part, j) => {
-      if (part.type !== 'image_url') return;
-      const param = `messages[${i}].content[${j}].image_url`;
-      jobs.push(loadImage(imageUrlOf(part), param, needBytes, signal).then((img) => [`${i}.${j}`, img]));
+      if (part.type === 'image_url') jobs.push({ key: `${i}.${j}`, url: imageUrlOf(part), param: `messages[${i}].content[${j}].image_url` });
     });
   });
-  return new Map(await Promise.all(jobs));
+  const remote = jobs.filter((j) => isRemoteImage(j.url));
+  if (remote.length > limits.maxCount) {
+    throw invalidRequest(`This request links to ${remote.length} images; at most ${limits.maxCount} image URLs are fetched per request (MAX_URL_INPUTS). Send the others as data URLs.`, 'messages', 'too_many_image_urls');
+  }
+  const budget = DownloadBudget.of(limits);
+  const images = await mapBounded(jobs, limits.concurrency, (job, _i, s) => loadImage(job.url, job.param, needBytes, budget, s), signal);
+  return new Map(jobs.map((job, i) => [job.key, images[i]!]));
 }
 
 function estimate(messages: readonly ChatMessage[], images: number): number {
@@ -181,9 +190,15 @@ function responsesInput(messages: readonly ChatMessage[], images: Map<string, Im
  * The input fields carrying the conversation (messages / instructions + input / prompt, image),
  * after checkMessages. Images are downloaded or decoded here.
  */
-export async function buildConversation(messages: readonly ChatMessage[], profile: ChatProfile, imageCount: number, signal?: AbortSignal): Promise<Json> {
+export async function buildConversation(
+  messages: readonly ChatMessage[],
+  profile: ChatProfile,
+  imageCount: number,
+  limits: Config['urlInputs'],
+  signal?: AbortSignal,
+): Promise<Json> {
   const needBytes = profile.vision === 'image-field' || profile.vision === 'image-to-text';
-  const images = imageCount ? await loadImages(messages, needBytes, signal) : new Map<string, ImageInput>();
+  const images = imageCount ? await loadImages(messages, needBytes, limits, signal) : new Map<string, ImageInput>();
   const firstBytes = () => Array.from(images.values())[0]?.bytes;
 
   if (profile.vision === 'image-to-text') {

@@ -3,12 +3,58 @@
  * OpenAI `chat.completion` / `text_completion` (and their chunks), Responses objects and stream
  * events (gpt-oss), and Image-to-Text `{description}`.
  */
+import { ApiError } from '../../errors';
 import { isObj, type Json } from '../../lib/json';
 import { upstreamUsage, type Usage } from '../usage';
 import { normalizeToolCalls, type ToolCall } from './tools';
 
+
+/** One token's log probability, in OpenAI's shape (ChatCompletionTokenLogprob). */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[] | null;
+  top_logprobs: { token: string; logprob: number; bytes: number[] | null }[];
+}
+
+/** `choices[].logprobs` of a chat completion. */
+export interface ChatLogprobs {
+  content: TokenLogprob[] | null;
+  refusal: TokenLogprob[] | null;
+}
+
+const bytesOf = (b: unknown): number[] | null => (Array.isArray(b) && b.every((x) => typeof x === 'number') ? b : null);
+
+/**
+ * Upstream logprob entries in OpenAI's exact shape: every field the spec requires present
+ * (`bytes` null when the model sent none), anything malformed left out.
+ */
+export function tokenLogprobs(entries: unknown): TokenLogprob[] | undefined {
+  if (!Array.isArray(entries)) return undefined;
+  const out: TokenLogprob[] = [];
+  for (const e of entries) {
+    if (!isObj(e) || typeof e.token !== 'string' || typeof e.logprob !== 'number') continue;
+    const top = Array.isArray(e.top_logprobs) ? e.top_logprobs : [];
+    out.push({
+      token: e.token,
+      logprob: e.logprob,
+      bytes: bytesOf(e.bytes),
+      top_logprobs: top.filter((t): t is Json => isObj(t) && typeof t.token === 'string' && typeof t.logprob === 'number').map((t) => ({ token: t.token, logprob: t.logprob, bytes: bytesOf(t.bytes) })),
+    });
+  }
+  return out;
+}
+
+function logprobsOf(raw: unknown): ChatLogprobs | undefined {
+  if (!isObj(raw)) return undefined;
+  const content = tokenLogprobs(raw.content);
+  const refusal = tokenLogprobs(raw.refusal);
+  return content || refusal ? { content: content ?? null, refusal: refusal ?? null } : undefined;
+}
+
 /** One upstream answer, before reasoning is split out of the text and stop sequences are applied. */
 export interface Completion {
+  logprobs?: ChatLogprobs;
   text: string;
   /** Reasoning the upstream already separated (reasoning_content, Responses reasoning items). */
   reasoning: string;
@@ -54,6 +100,18 @@ function readResponse(o: Json): Completion {
   };
 }
 
+const ANSWER_KEYS = ['response', 'choices', 'output', 'output_text', 'description', 'tool_calls'];
+
+/** A 502 for an answer that is none of the shapes a text model returns. */
+export const unexpectedAnswer = (model: string) =>
+  new ApiError(502, `Workers AI answered \`${model}\` with something that is not a text-generation result.`, 'server_error', null, 'upstream_invalid_response');
+
+/** The answer read as a completion; one that is not a text-generation result at all is a 502, never an empty reply. */
+export function readAnswer(out: unknown, model: string): Completion {
+  if (typeof out !== 'string' && !(isObj(out) && ANSWER_KEYS.some((k) => k in out))) throw unexpectedAnswer(model);
+  return readCompletion(out);
+}
+
 /** A non-stream Workers AI answer, whichever shape it came in. */
 export function readCompletion(out: unknown): Completion {
   if (typeof out === 'string') return { text: out, reasoning: '', toolCalls: [] };
@@ -68,6 +126,7 @@ export function readCompletion(out: unknown): Completion {
       toolCalls: normalizeToolCalls(message?.tool_calls),
       usage: upstreamUsage(out.usage),
       finish: typeof choice.finish_reason === 'string' ? choice.finish_reason : undefined,
+      ...(logprobsOf(choice.logprobs) && { logprobs: logprobsOf(choice.logprobs) }),
     };
   }
   return {
@@ -94,6 +153,10 @@ export interface Delta {
   finish?: string;
   usage?: Usage;
   error?: unknown;
+  /** The stream's closing event (response.completed / response.incomplete). */
+  end?: boolean;
+  /** Logprob entries of this event's content tokens (`choices[0].logprobs.content`). */
+  logprobs?: TokenLogprob[];
 }
 
 /**
@@ -118,6 +181,7 @@ export class EventReader {
         toolCalls: delta?.tool_calls,
         finish: typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined,
         usage: upstreamUsage(event.usage),
+        ...(isObj(choice?.logprobs) && { logprobs: tokenLogprobs(choice.logprobs.content) }),
       };
     }
     const response = event.response;
@@ -170,9 +234,9 @@ export class EventReader {
 
   /** The closing response: usage, finish, and anything the events did not already carry. */
   private final(r: unknown): Delta {
-    if (!isObj(r)) return {};
+    if (!isObj(r)) return { end: true };
     const whole = readResponse(r);
-    const delta: Delta = { usage: whole.usage, finish: whole.finish };
+    const delta: Delta = { usage: whole.usage, finish: whole.finish, end: true };
     if (!this.sawText && whole.text) delta.text = whole.text;
     if (!this.sawReasoning && whole.reasoning) delta.reasoning = whole.reasoning;
     const output: unknown[] = Array.isArray(r.output) ? r.output : [];

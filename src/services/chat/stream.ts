@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors';
-import { SseDecoder, SSE_DONE, sseData } from '../../lib/sse';
+import { SseDecoder, SseEventTooLarge, SSE_DONE, sseData } from '../../lib/sse';
 import { StopMatcher } from '../../lib/stop-sequences';
 import { toApiError } from '../upstream/errors';
 import { UpstreamError } from '../upstream';
@@ -23,10 +23,12 @@ export function finishReasonOf(hitStop: boolean, toolCalls: number, upstream: st
 /** Encodes the client-facing SSE events of one choice (chat chunks or legacy text completions). */
 export interface ChunkWriter {
   start(): Uint8Array | undefined;
-  content(text: string): Uint8Array;
+  /** `logprobs`: the entries of the tokens sent so far and not yet carried (chat chunks only). */
+  content(text: string, logprobs?: readonly unknown[]): Uint8Array;
   reasoning(text: string): Uint8Array | undefined;
   toolCall(delta: ToolCallDelta): Uint8Array | undefined;
-  finish(reason: FinishReason): Uint8Array;
+  /** `stopSequence`: the stop sequence that ended the answer, when one did. */
+  finish(reason: FinishReason, stopSequence?: string): Uint8Array;
   usage(usage: Usage): Uint8Array;
   /** A failure mid-stream; without it, a `data: {"error": ...}` event (chat and text completions). */
   error?(body: ErrorBody): Uint8Array;
@@ -50,11 +52,12 @@ interface WriterOptions {
 export function chatWriter(o: WriterOptions): ChunkWriter {
   const head = `data: {"id":${JSON.stringify(o.id)},"object":"chat.completion.chunk","created":${o.created},"model":${JSON.stringify(o.model)},`;
   const usageNull = o.includeUsage ? ',"usage":null' : '';
-  const choice = (delta: string, finish = 'null') =>
-    encoder.encode(`${head}"choices":[{"index":${o.index},"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${usageNull}}\n\n`);
+  const choice = (delta: string, finish = 'null', logprobs = 'null') =>
+    encoder.encode(`${head}"choices":[{"index":${o.index},"delta":${delta},"logprobs":${logprobs},"finish_reason":${finish}}]${usageNull}}\n\n`);
   return {
     start: () => choice('{"role":"assistant","content":"","refusal":null}'),
-    content: (text) => choice(`{"content":${JSON.stringify(text)}}`),
+    content: (text, logprobs) =>
+      choice(`{"content":${JSON.stringify(text)}}`, 'null', logprobs?.length ? `{"content":${JSON.stringify(logprobs)},"refusal":null}` : 'null'),
     reasoning: (text) => choice(`{"reasoning_content":${JSON.stringify(text)}}`),
     toolCall: (delta) => choice(`{"tool_calls":[${JSON.stringify(delta)}]}`),
     finish: (reason) => choice('{}', `"${reason}"`),
@@ -95,7 +98,8 @@ export function streamOfCompletion(c: Completion): ReadableStream<Uint8Array> {
   if (c.toolCalls.length) delta.tool_calls = c.toolCalls.map((call, index) => ({ index, ...call }));
   return new ReadableStream({
     start(controller) {
-      controller.enqueue(sseData({ choices: [{ index: 0, delta, finish_reason: c.finish ?? null }], ...(c.usage && { usage: c.usage }) }));
+      const logprobs = c.logprobs && { content: c.logprobs.content ?? [] };
+      controller.enqueue(sseData({ choices: [{ index: 0, delta, finish_reason: c.finish ?? null, ...(logprobs && { logprobs }) }], ...(c.usage && { usage: c.usage }) }));
       controller.enqueue(SSE_DONE);
       controller.close();
     },
@@ -113,9 +117,27 @@ export interface StreamOptions {
   promptTokens: () => number;
   /** false when several choices are merged into one stream: the merger sends usage and [DONE]. */
   tail: boolean;
+  /** Adds the cost to the final usage (before it is sent and reported). */
+  price?: (usage: Usage) => Usage;
   onUsage?: (usage: Usage) => void;
   onError?: () => void;
+  /** The Workers AI model id, named in a truncation error. */
+  model: string;
 }
+
+/** The error event of a stream with an event past the decoder's cap (a runaway line is never buffered whole). */
+const eventTooLarge = (model: string, limit: number) =>
+  new ApiError(502, `An event in the upstream stream of \`${model}\` is larger than ${limit} bytes.`, 'server_error', null, 'upstream_event_too_large');
+
+/** The error event of a stream that ended without its end marker: a cut answer is never passed off as complete. */
+export const streamTruncated = (model: string) =>
+  new ApiError(
+    502,
+    `The upstream stream of \`${model}\` ended before its end marker: the answer is cut off.`,
+    'server_error',
+    null,
+    'upstream_stream_truncated',
+  );
 
 /**
  * Workers AI SSE bytes in (any of its event shapes), OpenAI SSE bytes out, one or a few events
@@ -131,9 +153,18 @@ export function completionTransformer(o: StreamOptions): Transformer<Uint8Array,
   const tools = new ToolCallStream(o.parallelToolCalls);
   let usage: Usage | undefined;
   let upstreamFinish: string | undefined;
+  /** Logprob entries not yet sent: they ride on the next content chunk (text may be held back for stop matching). */
+  let logprobs: unknown[] = [];
+  const takeLogprobs = () => {
+    const out = logprobs;
+    if (out.length) logprobs = [];
+    return out;
+  };
   let emittedChars = 0;
   let sawText = false;
   let finished = false;
+  /** The upstream's end marker arrived: [DONE], a finish_reason, or response.completed. */
+  let sawEnd = false;
 
   type Ctl = TransformStreamDefaultController<Uint8Array>;
   const done = (c: Ctl) => {
@@ -154,7 +185,7 @@ export function completionTransformer(o: StreamOptions): Transformer<Uint8Array,
     if (matcher) ({ text: out, stopped } = matcher.push(text));
     if (out) {
       emittedChars += out.length;
-      c.enqueue(writer.content(out));
+      c.enqueue(writer.content(out, takeLogprobs()));
     }
     if (stopped) {
       finish(c, true);
@@ -173,12 +204,13 @@ export function completionTransformer(o: StreamOptions): Transformer<Uint8Array,
     }
     finished = true;
     const rest = hitStop ? '' : (matcher?.flush() ?? '');
-    if (rest) {
+    if (rest || (!hitStop && logprobs.length)) {
       emittedChars += rest.length;
-      c.enqueue(writer.content(rest));
+      c.enqueue(writer.content(rest, takeLogprobs()));
     }
-    c.enqueue(writer.finish(finishReasonOf(hitStop, tools.emitted, upstreamFinish, usage?.completion_tokens, o.maxTokens)));
-    const final = usage ?? usageOf(o.promptTokens(), tokensOfChars(emittedChars));
+    c.enqueue(writer.finish(finishReasonOf(hitStop, tools.emitted, upstreamFinish, usage?.completion_tokens, o.maxTokens), hitStop ? matcher?.hit : undefined));
+    const measured = usage ?? usageOf(o.promptTokens(), tokensOfChars(emittedChars));
+    const final = o.price ? o.price(measured) : measured;
     o.onUsage?.(final);
     if (o.tail) {
       if (o.includeUsage) c.enqueue(writer.usage(final));
@@ -207,7 +239,10 @@ export function completionTransformer(o: StreamOptions): Transformer<Uint8Array,
 
   const onEvent = (c: Ctl, data: string) => {
     if (finished) return;
-    if (data === '[DONE]') return finish(c, false);
+    if (data === '[DONE]') {
+      sawEnd = true;
+      return finish(c, false);
+    }
     let event: unknown;
     try {
       event = JSON.parse(data);
@@ -219,6 +254,8 @@ export function completionTransformer(o: StreamOptions): Transformer<Uint8Array,
     if (d.error) return fail(c, d.error);
     if (d.usage) usage = d.usage;
     if (d.finish) upstreamFinish = d.finish;
+    if (d.finish || d.end) sawEnd = true;
+    if (d.logprobs?.length) logprobs.push(...d.logprobs);
     if (typeof d.reasoning === 'string' && d.reasoning) {
       if (!sawText) think?.explicitOnly();
       reasoning(c, d.reasoning);
@@ -243,10 +280,24 @@ export function completionTransformer(o: StreamOptions): Transformer<Uint8Array,
       if (bytes) c.enqueue(bytes);
     },
     transform(bytes, c) {
-      if (!finished) decoder.push(bytes, (data) => onEvent(c, data));
+      if (finished) return;
+      try {
+        decoder.push(bytes, (data) => onEvent(c, data));
+      } catch (err) {
+        if (!(err instanceof SseEventTooLarge)) throw err;
+        fail(c, eventTooLarge(o.model, err.limit).toJSON().error);
+      }
     },
     flush(c) {
-      decoder.end((data) => onEvent(c, data));
+      if (finished) return;
+      try {
+        decoder.end((data) => onEvent(c, data));
+      } catch (err) {
+        if (!(err instanceof SseEventTooLarge)) throw err;
+        return fail(c, eventTooLarge(o.model, err.limit).toJSON().error);
+      }
+      if (finished) return;
+      if (!sawEnd) return fail(c, streamTruncated(o.model).toJSON().error);
       finish(c, false);
     },
   };

@@ -63,7 +63,7 @@ export async function createCompletion(services: Services, req: CompletionReques
     presence_penalty: req.presence_penalty,
     stop: req.stop,
   });
-  const plans = await Promise.all(prompts.map((p) => planChat(services, chat(p), signal, { promptParam: 'prompt' })));
+  const plans = await Promise.all(prompts.map((p) => planChat(services, chat(p), signal, { promptParam: 'prompt', rawPrompt: p })));
   const runs = runsOf(plans, n);
   const echoOf = (index: number) => (req.echo ? prompts[Math.floor(index / n)]! : '');
   const id = `cmpl-${uniqueHex()}`;

@@ -7,6 +7,7 @@ import { float32Base64 } from '../../lib/float32-base64';
 import type { Services } from '../index';
 import { upstreamCall } from '../upstream/errors';
 import { estimateTokens } from '../usage';
+import { charge, costFor, type Cost } from '../billing';
 
 /** OpenAI's own cap on inputs per request. */
 const MAX_INPUTS = 2048;
@@ -17,7 +18,7 @@ export interface EmbeddingList {
   object: 'list';
   data: { object: 'embedding'; index: number; embedding: number[] | string }[];
   model: string;
-  usage: { prompt_tokens: number; total_tokens: number };
+  usage: { prompt_tokens: number; total_tokens: number } & Cost;
 }
 
 const TOKEN_ARRAYS =
@@ -116,5 +117,7 @@ export async function createEmbeddings(services: Services, req: EmbeddingRequest
       data.push({ object: 'embedding', index: data.length, embedding });
     }
   });
-  return { object: 'list', data, model: req.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } };
+  const cost = costFor(model.entry, { inputTokens: promptTokens, requests: batches.length });
+  charge(services, model.id, cost);
+  return { object: 'list', data, model: req.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, ...cost } };
 }

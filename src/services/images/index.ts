@@ -6,11 +6,16 @@ import { DEFAULT_IMG2IMG_MODEL, DEFAULT_INPAINTING_MODEL, imageProfile, whyNot, 
 import type { Services } from '../index';
 import { MaskError, inpaintingMask } from '../../lib/png-mask';
 import { upstreamCall } from '../upstream/errors';
+import { charge, costFor, sumCosts, tilesOf, type Cost } from '../billing';
+import type { CatalogModel } from '../upstream';
 
 export interface ImagesResponse {
   created: number;
   data: ({ b64_json: string } | { url: string })[];
   output_format?: 'png' | 'jpeg' | 'webp';
+  /** Not OpenAI's (its `usage` is GPT-image tokens): USD and neurons from the catalog price, null when unknown. */
+  cost?: number | null;
+  neurons?: number | null;
 }
 
 export interface ImageContext {
@@ -28,6 +33,7 @@ interface ImageModel {
   requested: string;
   id: string;
   profile: ImageProfile;
+  entry?: CatalogModel;
 }
 
 /** Uploads sent to img2img/inpainting travel as JSON arrays of numbers (about 4x their size): keep them small. */
@@ -57,7 +63,21 @@ async function resolveModel(services: Services, requested: string, protocol: Pro
   // Without a catalog entry (catalog unreachable) resolve() could not check the model; the profile can.
   const why = model.entry ? undefined : whyNot(profile, requested, protocol);
   if (why) throw new ApiError(400, why, 'invalid_request_error', 'model', 'model_not_supported');
-  return { requested, id: model.id, profile };
+  return { requested, id: model.id, profile, entry: model.entry };
+}
+
+/**
+ * What `n` images cost: output tiles from the size sent (or the model's fixed size), input tiles
+ * from the uploads' sizes when known. Steps are the model's own default, which the proxy does not
+ * know: a model priced per step has a null cost rather than a guess.
+ */
+function billImages(services: Services, model: ImageModel, n: number, size: Size | undefined): Cost {
+  const fixed = model.profile.fixedSize ? parseSize(model.profile.fixedSize) : undefined;
+  const out = size ?? fixed;
+  const one = costFor(model.entry, { tiles: out && tilesOf(out.width, out.height) });
+  const total = sumCosts(Array.from({ length: n }, () => one));
+  charge(services, model.id, total);
+  return total;
 }
 
 function checkPrompt(model: ImageModel, prompt: string): void {
@@ -163,7 +183,7 @@ export async function createImages(services: Services, req: ImageGenerationReque
       ? () => multipart([['prompt', req.prompt], ...sizeFields(size)])
       : () => ({ prompt: req.prompt, ...(size && { width: size.width, height: size.height }) });
   const images = await runAll(services, model, n, inputs, ctx.signal);
-  return respond(services, images, responseFormat(req), ctx);
+  return { ...(await respond(services, images, responseFormat(req), ctx)), ...billImages(services, model, n, size) };
 }
 
 interface Upload {
@@ -234,5 +254,5 @@ export async function editImages(services: Services, req: ImageEditRequest, ctx:
     inputs = () => body;
   }
   const images = await runAll(services, model, n, inputs, ctx.signal);
-  return respond(services, images, responseFormat(req), ctx);
+  return { ...(await respond(services, images, responseFormat(req), ctx)), ...billImages(services, model, n, size) };
 }

@@ -1,11 +1,14 @@
 import { ApiError, modelNotFound } from '../../errors';
 import { imageClassifier } from './images';
-import { ENDPOINT_OF, protocolsOf, type Protocol, type TaskClassifier } from './protocols';
+import { modelRetired, plannedDeprecation, requiresPaidPlan, retiredIdFor, retiredOn, successorOf } from './lifecycle';
+import { DECISION_MODEL, ENDPOINT_OF, protocolsOf, type Protocol, type TaskClassifier } from './protocols';
+import { speechClassifier } from './speech';
 import type { CatalogModel, ModelSchema, TransportKind, Upstream } from '../upstream';
 import { upstreamCall } from '../upstream/errors';
 
 const TASK_CLASSIFIERS: Readonly<Record<string, TaskClassifier>> = {
   'Text-to-Image': imageClassifier,
+  'Automatic Speech Recognition': speechClassifier,
 };
 
 /** A failed schema lookup is retried after this long at most (a missing schema is cached like a found one). */
@@ -23,6 +26,30 @@ export interface OpenAIModel {
   object: 'model';
   created: number;
   owned_by: string;
+  /** Extensions: the catalog's planned_deprecation_date (YYYY-MM-DD) and whether the model needs Workers Paid. */
+  deprecation_date: string | null;
+  requires_paid_plan: boolean;
+}
+
+/** A model's input schema takes a chat turn (messages, a prompt or Responses input); decision models take neither. */
+export function isChatSchema(schema: ModelSchema): boolean {
+  const takes = (s: unknown, depth = 0): boolean => {
+    if (!s || typeof s !== 'object' || depth > 4) return false;
+    const o = s as Record<string, unknown>;
+    const props = o.properties && typeof o.properties === 'object' ? Object.keys(o.properties) : [];
+    if (props.some((k) => k === 'messages' || k === 'prompt' || k === 'input' || k === 'requests')) return true;
+    return (['oneOf', 'anyOf', 'allOf'] as const).some((k) => Array.isArray(o[k]) && (o[k] as unknown[]).some((x) => takes(x, depth + 1)));
+  };
+  const input = schema.input as Record<string, unknown> | null | undefined;
+  // A schema that says nothing about its input cannot rule chat out.
+  if (!input || typeof input !== 'object' || Object.keys(input).every((k) => k === 'type' || k === 'description')) return true;
+  return takes(input);
+}
+
+/** What a client's model name leads to in the catalog. */
+interface Lookup {
+  entry?: CatalogModel;
+  retired?: { day: string; replacement?: string };
 }
 
 export interface ResolvedModel {
@@ -45,11 +72,13 @@ export class Catalog {
   private cached?: { at: number; models: CatalogModel[]; byName: Map<string, CatalogModel> };
   private inflight?: Promise<CatalogModel[]>;
   private readonly schemas = new Map<string, { until: number; schema: Promise<ModelSchema | null> }>();
+  /** Alias moves already logged (one line each per isolate). */
+  private readonly moved = new Set<string>();
 
   constructor(
     private readonly upstream: Upstream,
     private readonly ttlMs: number,
-    private readonly aliases: Readonly<Record<string, string>>,
+    private readonly aliases: Readonly<Record<string, string | readonly string[]>>,
     private readonly transport: TransportKind,
   ) {}
 
@@ -87,15 +116,73 @@ export class Catalog {
       else servedBy[i] = protocolsOf(m);
     });
     if (waits.length) await Promise.all(waits);
-    return models.filter((_, i) => {
+    // Retired models stay out of the list even while the catalog still carries them.
+    return models.filter((m, i) => {
       const served = servedBy[i]!;
-      return protocol ? served.includes(protocol) : served.length > 0;
+      return (protocol ? served.includes(protocol) : served.length > 0) && !retiredOn(m.name, m);
     });
   }
 
-  /** Own keys only: a model named "__proto__" or "constructor" is just an unknown model. */
-  private aliasTarget(requested: string): string {
-    return Object.hasOwn(this.aliases, requested) ? this.aliases[requested]! : requested;
+  /** An alias's targets in order (MODEL_ALIASES may give a replacement chain); undefined when `requested` is no alias. Own keys only. */
+  private aliasChain(requested: string): readonly string[] | undefined {
+    if (!Object.hasOwn(this.aliases, requested)) return undefined;
+    const target = this.aliases[requested]!;
+    return typeof target === 'string' ? [target] : target;
+  }
+
+  /** The first live model down a retired id's successor chain, if the catalog has one. */
+  private successorIn(id: string, byName: Map<string, CatalogModel>): CatalogModel | undefined {
+    let next = successorOf(id);
+    for (let hops = 0; next && hops < 8; hops++) {
+      const entry = byName.get(next);
+      if (entry && !retiredOn(entry.name, entry)) return entry;
+      next = successorOf(next);
+    }
+    return undefined;
+  }
+
+  private logMove(alias: string, from: string, to: string, why: string): void {
+    const key = `${alias}\n${to}`;
+    if (this.moved.has(key)) return;
+    this.moved.add(key);
+    console.warn(JSON.stringify({ level: 'warn', msg: 'model alias moved: its target is gone or retired', alias, from, to, via: why }));
+  }
+
+  /**
+   * Follows a client name through the catalog. An alias takes the first live target of its chain,
+   * then the documented successor of its first target (logged once); a retired model named
+   * directly is reported with its replacement.
+   */
+  private lookup(requested: string, byName: Map<string, CatalogModel>, log = true): Lookup {
+    const find = (name: string) => byName.get(name) ?? this.findShortName(byName, name);
+    const chain = this.aliasChain(requested);
+    if (chain) {
+      for (const target of chain) {
+        const entry = find(target);
+        if (entry && !retiredOn(entry.name, entry)) {
+          if (log && target !== chain[0]) this.logMove(requested, chain[0]!, entry.name, 'replacement chain');
+          return { entry };
+        }
+      }
+      const first = chain[0] ?? '';
+      const healed = this.successorIn(find(first)?.name ?? retiredIdFor(first) ?? first, byName);
+      if (healed && log) this.logMove(requested, first, healed.name, 'documented successor');
+      return { entry: healed };
+    }
+    const entry = find(requested);
+    if (entry) {
+      const day = retiredOn(entry.name, entry);
+      return day ? { retired: { day, replacement: this.successorIn(entry.name, byName)?.name } } : { entry };
+    }
+    const retiredId = retiredIdFor(requested);
+    const day = retiredId && retiredOn(retiredId, undefined);
+    return day ? { retired: { day, replacement: this.successorIn(retiredId, byName)?.name } } : {};
+  }
+
+  /** The planned deprecation day of the model a client name leads to, from the cached catalog only (never a fetch). */
+  plannedDeprecationOf(requested: string): string | undefined {
+    if (!this.cached) return undefined;
+    return plannedDeprecation(this.lookup(requested, this.cached.byName, false).entry);
   }
 
   /** The protocols a model serves: by task, refined per model for the tasks in TASK_CLASSIFIERS. */
@@ -123,28 +210,32 @@ export class Catalog {
     return entry.schema;
   }
 
-  /** The catalog entry for a client model name (alias, full id or short name), if any. */
+  /** The catalog entry for a client model name (alias, full id or short name), if any; a retired model is a 410. */
   async describe(requested: string): Promise<CatalogModel | undefined> {
-    const target = this.aliasTarget(requested);
-    const byName = await this.byName();
-    return byName.get(target) ?? this.findShortName(byName, target);
+    const found = this.lookup(requested, await this.byName());
+    if (found.retired) throw modelRetired(requested, found.retired.day, found.retired.replacement);
+    return found.entry;
   }
 
   /** Resolves a client model name (alias, full id or unique short name) and checks it can serve `protocol`. */
   async resolve(requested: string, protocol: Protocol): Promise<ResolvedModel> {
-    const target = this.aliasTarget(requested);
     let byName: Map<string, CatalogModel>;
     try {
       byName = await this.byName();
     } catch (err) {
-      // Catalog unreachable: let the upstream judge the model (5007 still maps to 404).
+      // Catalog unreachable: let the upstream judge the model (5007 still maps to 404, 5028 to a retirement).
       console.warn(JSON.stringify({ level: 'warn', msg: 'model catalog unavailable', error: String(err) }));
-      return { requested, id: target };
+      return { requested, id: this.aliasChain(requested)?.[0] ?? requested };
     }
-    const entry = byName.get(target) ?? this.findShortName(byName, target);
+    const found = this.lookup(requested, byName);
+    if (found.retired) throw modelRetired(requested, found.retired.day, found.retired.replacement);
+    const entry = found.entry;
     if (!entry) throw modelNotFound(requested);
-    if (!(await this.protocolsFor(entry)).includes(protocol)) {
-      const reason = await TASK_CLASSIFIERS[entry.task?.name]?.unsupported(entry, protocol, requested, this);
+    const chatless = protocol === 'openai-chat' && entry.task?.name === 'Text Generation' && !(await this.takesChat(entry));
+    if (chatless || !(await this.protocolsFor(entry)).includes(protocol)) {
+      const reason = chatless || DECISION_MODEL.test(entry.name)
+        ? `The model \`${requested}\` is a decision model (it takes a state and typed questions, not messages), so it cannot be used with ${ENDPOINT_OF[protocol]}.`
+        : await TASK_CLASSIFIERS[entry.task?.name]?.unsupported(entry, protocol, requested, this);
       throw new ApiError(
         400,
         reason ?? `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`,
@@ -154,6 +245,12 @@ export class Catalog {
       );
     }
     return { requested, id: entry.name, entry };
+  }
+
+  /** Whether a Text Generation model's schema (when one is readable) takes chat input. */
+  private async takesChat(entry: CatalogModel): Promise<boolean> {
+    const schema = await this.schema(entry.name);
+    return !schema || isChatSchema(schema);
   }
 
   /** `llama-3.1-8b-instruct` or `meta/llama-3.1-8b-instruct` when exactly one catalog id ends with it. */
@@ -175,6 +272,8 @@ export class Catalog {
       object: 'model',
       created: createdSeconds(model),
       owned_by: this.transport === 'emulator' ? 'workers-ai-emulator' : (model.name.split('/')[1] ?? 'cloudflare'),
+      deprecation_date: plannedDeprecation(model) ?? null,
+      requires_paid_plan: requiresPaidPlan(model),
     };
   }
 }

@@ -22,7 +22,7 @@ const TASK_PROTOCOLS: Readonly<Record<string, readonly Protocol[]>> = {
   'Text-to-Image': ['openai-images'],
   'Automatic Speech Recognition': ['openai-audio', 'openai-transcriptions', 'openai-translations'],
   'Text-to-Speech': ['openai-audio', 'openai-speech'],
-  // llava, uform-gen2: an image and a prompt in, text out; served as chat with one image.
+  // llava: an image and a prompt in, text out; served as chat with one image.
   'Image-to-Text': ['openai-chat'],
 };
 
@@ -40,6 +40,12 @@ export const ENDPOINT_OF: Readonly<Record<Protocol, string>> = {
 
 /** Safety classifiers are listed as Text Generation in the catalog; only the name tells them apart. */
 const MODERATION_MODEL = /\/llama-guard-/;
+/**
+ * Decision models (Clef: `{model, state, questions}` in, typed answers out) are filed as Text
+ * Generation too. Their schema shows it (no messages, no prompt: see isChatSchema in ./catalog),
+ * but listing cannot fetch sixty schemas and the binding has none, so the name decides there.
+ */
+export const DECISION_MODEL = /\/cloudflare\/clef/;
 
 /** What a classifier may ask of the catalog: a model's input schema (null when there is none). */
 export interface SchemaSource {
@@ -54,6 +60,7 @@ export interface TaskClassifier {
 }
 
 export function protocolsOf(model: CatalogModel): readonly Protocol[] {
+  if (DECISION_MODEL.test(model.name)) return [];
   const byTask = TASK_PROTOCOLS[model.task?.name] ?? [];
   return MODERATION_MODEL.test(model.name) ? [...byTask, 'openai-moderations'] : byTask;
 }

@@ -4,6 +4,8 @@ import { mapBounded } from '../../lib/bounded';
 import type { Services } from '../index';
 import { HAZARD_CATEGORIES, OPENAI_CATEGORIES, readVerdict, type GuardVerdict, type OpenAICategory } from './llama-guard';
 import { upstreamCall } from '../upstream/errors';
+import { charge, pricedUsage } from '../billing';
+import { estimateTokens, upstreamUsage, usageOf, type Usage } from '../usage';
 import { randomHex } from '../../lib/random';
 
 /** OpenAI's default; aliased to llama-guard-3-8b in config.ts. */
@@ -26,6 +28,8 @@ export interface Moderation {
   id: string;
   model: string;
   results: ModerationResult[];
+  /** Not OpenAI's: the classifier's tokens and what they cost (null: no published price). */
+  usage: Usage;
 }
 
 function inputsOf(input: ModerationRequest['input']): string[] {
@@ -64,9 +68,9 @@ function resultOf(verdict: GuardVerdict): ModerationResult {
   return { flagged: !verdict.safe, categories, category_scores: scores, category_applied_input_types: applied };
 }
 
-async function classify(services: Services, model: string, text: string, signal: AbortSignal): Promise<GuardVerdict> {
+async function classify(services: Services, model: string, text: string, signal: AbortSignal): Promise<{ verdict: GuardVerdict; usage?: Usage }> {
   // Nothing to classify; Llama Guard would be asked to judge an empty message.
-  if (text.trim() === '') return SAFE;
+  if (text.trim() === '') return { verdict: SAFE, usage: usageOf(0, 0) };
   const out = await upstreamCall(model, () =>
     services.upstream.run(
       model,
@@ -80,7 +84,8 @@ async function classify(services: Services, model: string, text: string, signal:
     const seen = typeof response === 'string' ? `: "${response.slice(0, 80)}"` : '.';
     throw upstreamError(`Workers AI returned something other than a safety verdict${seen}`);
   }
-  return verdict;
+  const usage = out && typeof out === 'object' ? upstreamUsage((out as { usage?: unknown }).usage) : undefined;
+  return { verdict, usage: usage ?? usageOf(estimateTokens(text), estimateTokens(typeof response === 'string' ? response : '')) };
 }
 
 export async function createModeration(services: Services, req: ModerationRequest, signal?: AbortSignal): Promise<Moderation> {
@@ -88,9 +93,13 @@ export async function createModeration(services: Services, req: ModerationReques
   const requested = req.model ?? DEFAULT_MODERATION_MODEL;
   const model = await services.catalog.resolve(requested, 'openai-moderations');
   const verdicts = await mapBounded(texts, CONCURRENCY, (text, _i, s) => classify(services, model.id, text, s), signal);
+  const tokens = verdicts.reduce((t, v) => usageOf(t.prompt_tokens + (v.usage?.prompt_tokens ?? 0), t.completion_tokens + (v.usage?.completion_tokens ?? 0)), usageOf(0, 0));
+  const usage = pricedUsage(model.entry, tokens);
+  charge(services, model.id, usage);
   return {
     id: `modr-${randomHex()}`,
     model: requested,
-    results: verdicts.map(resultOf),
+    results: verdicts.map((v) => resultOf(v.verdict)),
+    usage,
   };
 }

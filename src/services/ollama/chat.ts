@@ -178,6 +178,9 @@ export function fromCompletion(completion: ChatCompletion, run: Run, thinking: b
     prompt_eval_duration: 0,
     eval_count: completion.usage.completion_tokens,
     eval_duration: elapsed,
+    // Not Ollama's: what the answer cost (USD, and Workers AI neurons), null when the model has no price.
+    cost: completion.usage.cost ?? null,
+    neurons: completion.usage.neurons ?? null,
   };
 }
 

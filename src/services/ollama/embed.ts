@@ -18,6 +18,8 @@ export async function ollamaEmbed(services: Services, req: OllamaEmbedRequest, s
     total_duration: (Date.now() - started) * NS_PER_MS,
     load_duration: 0,
     prompt_eval_count: list.usage.prompt_tokens,
+    cost: list.usage.cost,
+    neurons: list.usage.neurons,
   };
 }
 

@@ -64,7 +64,7 @@ export function ollamaTransformer(o: NdjsonOptions): Transformer<Uint8Array, Uin
 
   const decoder = new SseDecoder();
   const calls = new Map<number, { id?: string; name: string; args: string }>();
-  let usage: { prompt_tokens?: number; completion_tokens?: number } | undefined;
+  let usage: { prompt_tokens?: number; completion_tokens?: number; cost?: number | null; neurons?: number | null } | undefined;
   let finish: string | undefined;
   let firstAt: number | undefined;
   let ended = false;
@@ -81,7 +81,8 @@ export function ollamaTransformer(o: NdjsonOptions): Transformer<Uint8Array, Uin
       line(
         `${body('')},"done_reason":"${doneReason(finish)}","done":true,"total_duration":${ns(now - o.started)},"load_duration":0,` +
           `"prompt_eval_count":${usage?.prompt_tokens ?? 0},"prompt_eval_duration":${ns(first - o.started)},` +
-          `"eval_count":${usage?.completion_tokens ?? 0},"eval_duration":${ns(now - first)}`,
+          `"eval_count":${usage?.completion_tokens ?? 0},"eval_duration":${ns(now - first)},` +
+          `"cost":${JSON.stringify(usage?.cost ?? null)},"neurons":${JSON.stringify(usage?.neurons ?? null)}`,
       ),
     );
   };

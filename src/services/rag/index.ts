@@ -7,9 +7,8 @@ import type { Config } from '../../config';
 import type { Env } from '../../env';
 import { ApiError } from '../../errors';
 import { embeddingModelInfo } from '../models/embeddings';
-import type { TransportKind } from '../upstream';
+import type { OfflineKit } from '../offline';
 import { D1ChunkStore } from './d1';
-import { MemoryChunkStore, MemoryVectorIndex } from './memory';
 import type { ChunkStore, VectorIndex } from './types';
 import { VectorizeAdapter } from './vectorize';
 
@@ -21,15 +20,15 @@ export interface Rag {
 type Binding = 'VECTORIZE' | 'RAG_DB';
 export type RagSetup = Rag | { missing: readonly Binding[] };
 
-export function createRag(env: Env, transport: TransportKind): RagSetup {
-  const offline = transport === 'emulator';
+/** `offline`: the dev entry's in-memory stand-ins, given only on the emulator transport. */
+export function createRag(env: Env, offline?: OfflineKit): RagSetup {
   const missing: Binding[] = [];
   if (!env.VECTORIZE && !offline) missing.push('VECTORIZE');
   if (!env.RAG_DB && !offline) missing.push('RAG_DB');
   if (missing.length) return { missing };
   return {
-    index: env.VECTORIZE ? new VectorizeAdapter(env.VECTORIZE) : new MemoryVectorIndex(),
-    store: env.RAG_DB ? new D1ChunkStore(env.RAG_DB) : new MemoryChunkStore(),
+    index: env.VECTORIZE ? new VectorizeAdapter(env.VECTORIZE) : offline!.memoryVectorIndex(),
+    store: env.RAG_DB ? new D1ChunkStore(env.RAG_DB) : offline!.memoryChunkStore(),
   };
 }
 

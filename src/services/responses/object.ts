@@ -47,6 +47,9 @@ export interface ResponseUsage {
   output_tokens: number;
   output_tokens_details: { reasoning_tokens: number };
   total_tokens: number;
+  /** USD and neurons from the catalog price (null: no published price); extra fields, as OpenRouter adds them. */
+  cost?: number | null;
+  neurons?: number | null;
 }
 
 export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
@@ -131,6 +134,7 @@ export function responseUsage(usage: Usage, reasoningChars: number): ResponseUsa
       reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? Math.min(usage.completion_tokens, tokensOfChars(reasoningChars)),
     },
     total_tokens: usage.total_tokens,
+    ...(usage.cost !== undefined && { cost: usage.cost, neurons: usage.neurons ?? null }),
   };
 }
 

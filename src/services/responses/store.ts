@@ -14,12 +14,8 @@
 import type { InputItem } from '../../schemas/responses';
 import type { ResponseObject } from './object';
 
-/** The slice of KVNamespace the store uses, so the in-memory stand-in can take its place. */
-export interface KvLike {
-  get(key: string): Promise<string | null>;
-  put(key: string, value: string, options: { expirationTtl: number }): Promise<void>;
-  delete(key: string): Promise<void>;
-}
+export type { KvLike } from '../offline';
+import type { KvLike } from '../offline';
 
 export interface StoredResponse {
   response: ResponseObject;
@@ -74,38 +70,8 @@ export class ResponsesStore {
   }
 }
 
-/** The emulator's stand-in for KV: a bounded map with expiry, in this isolate only. */
-class MemoryKv implements KvLike {
-  private readonly entries = new Map<string, { value: string; expires: number }>();
-  constructor(private readonly maxEntries = 1000) {}
-
-  async get(key: string): Promise<string | null> {
-    const e = this.entries.get(key);
-    if (!e) return null;
-    if (e.expires <= Date.now()) {
-      this.entries.delete(key);
-      return null;
-    }
-    return e.value;
-  }
-
-  async put(key: string, value: string, { expirationTtl }: { expirationTtl: number }): Promise<void> {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expires: Date.now() + expirationTtl * 1000 });
-    // The oldest go first when full: it is a stand-in for trying things out, not a database.
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries) break;
-      this.entries.delete(oldest);
-    }
-  }
-
-  async delete(key: string): Promise<void> {
-    this.entries.delete(key);
-  }
-}
-
-/** KV when bound; an in-memory map on the emulator; otherwise none (nothing is stored). */
-export function createResponsesStore(kv: KVNamespace | undefined, emulator: boolean, ttlSeconds: number): ResponsesStore | undefined {
+/** KV when bound; the dev entry's in-memory map on the emulator; otherwise none (nothing is stored). */
+export function createResponsesStore(kv: KVNamespace | undefined, memory: KvLike | undefined, ttlSeconds: number): ResponsesStore | undefined {
   if (kv) return new ResponsesStore({ get: (k) => kv.get(k), put: (k, v, o) => kv.put(k, v, o), delete: (k) => kv.delete(k) }, ttlSeconds, false);
-  return emulator ? new ResponsesStore(new MemoryKv(), ttlSeconds, true) : undefined;
+  return memory ? new ResponsesStore(memory, ttlSeconds, true) : undefined;
 }

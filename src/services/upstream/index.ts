@@ -2,8 +2,9 @@ import type { Config } from '../../config';
 import type { Env } from '../../env';
 import { proxyMisconfigured as misconfigured } from '../../errors';
 import { createBindingUpstream } from './binding';
-import { createEmulator } from './emulator';
+import { withDeadlines } from './deadlines';
 import { createRestUpstream } from './rest';
+import type { OfflineKit } from '../offline';
 import type { TransportKind, Upstream } from './types';
 
 export type { CatalogModel, ModelSchema, RunOptions, TransportKind, Upstream } from './types';
@@ -25,7 +26,16 @@ export function transportKind(env: Env): TransportKind {
 
 export const DEFAULT_GATEWAY_BASE_URL = 'https://gateway.ai.cloudflare.com/v1';
 
-export function createUpstream(env: Env, gateway?: Config['gateway']): Upstream {
+/** What a deployment without a transport must add; the emulator exists only in the dev entry. */
+export const NO_TRANSPORT =
+  'no Workers AI transport. Bind Workers AI ([ai] binding = "AI" in wrangler.toml), or set CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN (npx wrangler secret put CLOUDFLARE_API_TOKEN) for the REST API. The offline emulator runs only under `npm run dev`.';
+
+/** The transport for this environment, with the time limits of `config` on every call. */
+export function createUpstream(env: Env, config: Pick<Config, 'gateway' | 'upstreamTimeoutMs' | 'upstreamIdleTimeoutMs'>, offline?: OfflineKit): Upstream {
+  return withDeadlines(createTransport(env, config.gateway, offline), { firstByteMs: config.upstreamTimeoutMs, idleMs: config.upstreamIdleTimeoutMs });
+}
+
+function createTransport(env: Env, gateway?: Config['gateway'], offline?: OfflineKit): Upstream {
   const kind = transportKind(env);
   if (kind === 'binding') {
     if (!env.AI) throw misconfigured('AI_TRANSPORT=binding but there is no AI binding ([ai] in wrangler.toml).');
@@ -42,11 +52,15 @@ export function createUpstream(env: Env, gateway?: Config['gateway']): Upstream 
       ...(gateway && { gateway: { ...gateway, baseUrl: env.AI_GATEWAY_BASE_URL?.trim() || DEFAULT_GATEWAY_BASE_URL } }),
     });
   }
+  // A deployed Worker (the production entry) never serves synthetic answers.
+  if (!offline) throw misconfigured(env.AI_TRANSPORT ? `AI_TRANSPORT=emulator, but ${NO_TRANSPORT}` : NO_TRANSPORT, 'proxy_misconfigured', 503);
   console.warn(
     JSON.stringify({
       level: 'warn',
       msg: 'AI transport is the offline emulator: every response is SYNTHETIC. Configure the AI binding or CLOUDFLARE_ACCOUNT_ID + CLOUDFLARE_API_TOKEN for real models.',
     }),
   );
-  return createEmulator();
+  const plan = env.EMULATOR_PLAN?.trim().toLowerCase();
+  if (plan && plan !== 'free' && plan !== 'paid') throw misconfigured(`EMULATOR_PLAN must be free or paid (got "${plan}").`);
+  return offline.emulator({ plan: plan === 'free' ? 'free' : 'paid' });
 }

@@ -1,4 +1,4 @@
-import { scrub } from './normalize-error';
+import { parseRetryAfter, plainMessage, scrub } from './normalize-error';
 import { rawRestRequest } from './rest-body';
 import { SESSION_AFFINITY_HEADER, UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from './types';
 
@@ -19,6 +19,28 @@ interface Envelope<T> {
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 20;
+
+/** The most of an error body read: enough for any envelope, never a whole (huge) error page. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/** The first MAX_ERROR_BODY bytes of a body as text; the rest is cancelled. */
+async function headOf(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < MAX_ERROR_BODY) {
+      const r = await reader.read();
+      if (r.done) return text + decoder.decode();
+      text += decoder.decode(r.value, { stream: true });
+    }
+    await reader.cancel();
+  } catch {
+    /* a cut body: what arrived is all there is */
+  }
+  return text.slice(0, MAX_ERROR_BODY);
+}
 
 /** The Cloudflare REST API: for running outside Workers, or with an API token instead of the binding. */
 export function createRestUpstream(settings: RestSettings): Upstream {
@@ -52,22 +74,33 @@ export function createRestUpstream(settings: RestSettings): Upstream {
   }
 
   async function errorFrom(res: Response): Promise<UpstreamError> {
-    const text = await res.text().catch(() => '');
+    const text = await headOf(res);
     let first: { code?: number; message?: string } | undefined;
     try {
       first = (JSON.parse(text) as Envelope<unknown>).errors?.[0];
     } catch {
-      /* not an envelope */
+      /* not an envelope (an HTML error page, plain text, or cut at the read limit) */
     }
-    const message = scrub(first?.message ?? (text.slice(0, 500) || res.statusText || `HTTP ${res.status}`), secrets);
-    return new UpstreamError(message, typeof first?.code === 'number' ? first.code : undefined, res.status);
+    const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+    const message = plainMessage(scrub(typeof first?.message === 'string' ? first.message : text, secrets), status);
+    return new UpstreamError(message, typeof first?.code === 'number' ? first.code : undefined, res.status, parseRetryAfter(res.headers.get('retry-after')));
   }
 
-  async function json<T>(res: Response): Promise<T> {
-    const body = (await res.json()) as Envelope<T>;
+  /** The envelope's result. A body that is cut, not JSON, or not an envelope is a 502, never a 500 or an empty answer. */
+  async function json<T>(res: Response, what: string): Promise<T> {
+    let body: Envelope<T>;
+    try {
+      body = (await res.json()) as Envelope<T>;
+    } catch (err) {
+      if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) throw err;
+      throw new UpstreamError(`The Cloudflare API's answer for ${what} was cut off or is not valid JSON.`, undefined, 502);
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body) || !('result' in body || 'success' in body)) {
+      throw new UpstreamError(`The Cloudflare API's answer for ${what} is not a Workers AI envelope ({result, success, errors}).`, undefined, 502);
+    }
     if (body.success === false) {
       const first = body.errors?.[0];
-      throw new UpstreamError(scrub(first?.message ?? 'Upstream request failed', secrets), first?.code, res.status);
+      throw new UpstreamError(plainMessage(scrub(first?.message ?? '', secrets), 'Upstream request failed'), first?.code, res.status, parseRetryAfter(res.headers.get('retry-after')));
     }
     return body.result as T;
   }
@@ -91,13 +124,13 @@ export function createRestUpstream(settings: RestSettings): Upstream {
       const type = res.headers.get('content-type') ?? '';
       // Streams (SSE) and binary outputs (images, audio) pass through untouched, as the binding gives them.
       if (!type.includes('application/json')) return res.body;
-      return json(res);
+      return json<unknown>(res, `\`${model}\``);
     },
     async models() {
       const all: CatalogModel[] = [];
       for (let page = 1; page <= MAX_PAGES; page++) {
         const res = await call(`${root}/models/search?per_page=${PAGE_SIZE}&page=${page}`, { method: 'GET' });
-        const batch = await json<CatalogModel[]>(res);
+        const batch = await json<CatalogModel[]>(res, 'the model catalog');
         all.push(...(batch ?? []));
         if (!batch || batch.length < PAGE_SIZE) break;
       }
@@ -106,7 +139,7 @@ export function createRestUpstream(settings: RestSettings): Upstream {
     async schema(model) {
       try {
         const res = await call(`${root}/models/schema?model=${encodeURIComponent(model)}`, { method: 'GET' });
-        return await json<ModelSchema>(res);
+        return await json<ModelSchema>(res, `the schema of \`${model}\``);
       } catch (err) {
         if (err instanceof UpstreamError && err.status === 404) return null;
         throw err;

@@ -8,7 +8,7 @@
 export interface CatalogModel {
   /** Catalog UUID (not the model name). */
   id: string;
-  /** The model id clients use, e.g. `@cf/meta/llama-3.1-8b-instruct`. */
+  /** The model id clients use, e.g. `@cf/meta/llama-3.1-8b-instruct-fast`. */
   name: string;
   description: string;
   task: { id: string; name: string; description: string };
@@ -64,6 +64,8 @@ export class UpstreamError extends Error {
     message: string,
     readonly code?: number,
     readonly status?: number,
+    /** Seconds, from the upstream's Retry-After header. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'UpstreamError';

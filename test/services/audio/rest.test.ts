@@ -18,6 +18,8 @@ function installApi(run: (model: string) => Response) {
     const req = new Request(input, init);
     const url = new URL(req.url);
     if (url.pathname.endsWith('/ai/models/search')) return Response.json({ result: AUDIO_CATALOG, success: true, errors: [], messages: [] });
+    // No schemas here: speech models are then classified by name (see src/services/models/speech.ts).
+    if (url.pathname.endsWith('/ai/models/schema')) return Response.json({ result: null, success: false, errors: [{ code: 7000, message: 'No route for that URI' }], messages: [] }, { status: 404 });
     seen.push({ url, contentType: req.headers.get('content-type'), body: new Uint8Array(await req.arrayBuffer()) });
     return run(url.pathname.split('/ai/run/')[1]!);
   });

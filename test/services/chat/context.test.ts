@@ -59,7 +59,7 @@ describe('n > 1', () => {
     expect(ai.calls).toHaveLength(3);
     expect(body.choices.map((c: any) => c.index)).toEqual([0, 1, 2]);
     expect(new Set(body.choices.map((c: any) => c.message.content)).size).toBe(3);
-    expect(body.usage).toEqual({ prompt_tokens: 10, completion_tokens: 6, total_tokens: 16 });
+    expect(body.usage).toEqual({ prompt_tokens: 10, completion_tokens: 6, total_tokens: 16, cost: null, neurons: null });
     // One seed would give three identical answers: each run gets its own.
     expect(ai.calls.map((c) => c.inputs.seed)).toEqual([40, 41, 42]);
   });

@@ -42,7 +42,7 @@ describe('emulator: tools in every family', () => {
     '@cf/qwen/qwen3-30b-a3b-fp8',
     '@cf/openai/gpt-oss-120b',
     '@cf/moonshotai/kimi-k2.6',
-    '@hf/nousresearch/hermes-2-pro-mistral-7b',
+    '@cf/mistralai/mistral-small-3.1-24b-instruct',
   ])('%s calls the tool, non-stream and stream', async (model) => {
     const body = await jsonOf(await chat({ model, messages: callWeather, tools }), 'CreateChatCompletionResponse');
     expect(body.choices[0].finish_reason).toBe('tool_calls');
@@ -107,15 +107,16 @@ describe('emulator: JSON mode, vision, n', () => {
 
   it('n = 2 gives two choices, streamed too', async () => {
     const messages = [{ role: 'user', content: 'Hello' }];
-    const body = await jsonOf(await chat({ model: '@cf/meta/llama-3.1-8b-instruct', messages, n: 2, seed: 1 }), 'CreateChatCompletionResponse');
+    const body = await jsonOf(await chat({ model: '@cf/meta/llama-3.1-8b-instruct-fast', messages, n: 2, seed: 1 }), 'CreateChatCompletionResponse');
     expect(body.choices).toHaveLength(2);
-    const s = await chunksOf(await chat({ model: '@cf/meta/llama-3.1-8b-instruct', messages, n: 2, stream: true, stream_options: { include_usage: true } }));
+    const s = await chunksOf(await chat({ model: '@cf/meta/llama-3.1-8b-instruct-fast', messages, n: 2, stream: true, stream_options: { include_usage: true } }));
     expect(new Set(s.chunks.flatMap((c) => c.choices.map((ch: any) => ch.index)))).toEqual(new Set([0, 1]));
     expect(s.chunks.at(-1).usage.completion_tokens).toBeGreaterThan(0);
   });
 
   it('a context window overflow is a 400', async () => {
-    const res = await chat({ model: '@cf/mistral/mistral-7b-instruct-v0.1', messages: [{ role: 'user', content: 'x'.repeat(20000) }] });
+    // llama-3.3-70b-instruct-fp8-fast: context_window 24000; this is about 30000 tokens.
+    const res = await chat({ model: '@cf/meta/llama-3.3-70b-instruct-fp8-fast', messages: [{ role: 'user', content: 'x '.repeat(60000) }] });
     expect(res.status).toBe(400);
     expect((await res.json<any>()).error.code).toBe('context_length_exceeded');
   });

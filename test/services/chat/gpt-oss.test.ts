@@ -88,7 +88,7 @@ describe('gpt-oss: answers', () => {
       logprobs: null,
       finish_reason: 'stop',
     });
-    expect(body.usage).toEqual({ prompt_tokens: 30, completion_tokens: 12, total_tokens: 42 });
+    expect(body.usage).toEqual({ prompt_tokens: 30, completion_tokens: 12, total_tokens: 42, cost: null, neurons: null });
   });
 
   it('function_call items become tool_calls with their call ids', async () => {
@@ -133,7 +133,7 @@ describe('gpt-oss: stream', () => {
     const deltas = chunks.map((c) => c.choices[0]?.delta ?? {});
     expect(deltas.map((d) => d.reasoning_content ?? '').join('')).toBe('Thinking.');
     expect(deltas.map((d) => d.content ?? '').join('')).toBe('Sunny');
-    expect(chunks.at(-1).usage).toEqual({ prompt_tokens: 30, completion_tokens: 12, total_tokens: 42 });
+    expect(chunks.at(-1).usage).toEqual({ prompt_tokens: 30, completion_tokens: 12, total_tokens: 42, cost: null, neurons: null });
     expect(chunks.at(-2).choices[0].finish_reason).toBe('stop');
     expect(ai.calls[0]!.inputs.stream).toBe(true);
   });

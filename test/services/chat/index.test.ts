@@ -97,7 +97,7 @@ describe('POST /v1/chat/completions (non-stream)', () => {
     const ai = fakeAI(() => ({ response: 'x'.repeat(40) }));
     const body = await jsonOf(await chat(bindingEnv(ai), { messages: [{ role: 'user', content: 'y'.repeat(80) }] }), 'CreateChatCompletionResponse');
     // 80 chars -> 20 tokens, plus 4 per message of framing; 40 chars -> 10 tokens.
-    expect(body.usage).toEqual({ prompt_tokens: 24, completion_tokens: 10, total_tokens: 34 });
+    expect(body.usage).toEqual({ prompt_tokens: 24, completion_tokens: 10, total_tokens: 34, cost: null, neurons: null });
   });
 
   it('reads OpenAI-shaped upstream output (newer models)', async () => {
@@ -121,7 +121,7 @@ describe('POST /v1/chat/completions (non-stream)', () => {
   it('resolves aliases before the catalog check and echoes the client model name', async () => {
     const ai = fakeAI();
     const body = await jsonOf(await chat(bindingEnv(ai), { model: 'gpt-4o-mini' }), 'CreateChatCompletionResponse');
-    expect(ai.calls[0]!.model).toBe('@cf/meta/llama-3.1-8b-instruct');
+    expect(ai.calls[0]!.model).toBe('@cf/meta/llama-3.1-8b-instruct-fast');
     expect(body.model).toBe('gpt-4o-mini');
   });
 
@@ -174,14 +174,14 @@ describe('POST /v1/chat/completions (stream)', () => {
     for (const chunk of chunks) expectSchema('CreateChatCompletionStreamResponse', chunk);
     const last = chunks.at(-1);
     expect(last.choices).toEqual([]);
-    expect(last.usage).toEqual({ prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 });
+    expect(last.usage).toEqual({ prompt_tokens: 9, completion_tokens: 2, total_tokens: 11, cost: null, neurons: null });
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
   });
 
   it('estimates stream usage when the upstream sends none', async () => {
     const ai = fakeAI(() => tokenStream(['abcd', 'efgh']));
     const events = await sseEvents(await chat(bindingEnv(ai), { stream: true, stream_options: { include_usage: true } }));
-    expect(events.at(-2)!.json.usage).toEqual({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
+    expect(events.at(-2)!.json.usage).toEqual({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, cost: null, neurons: null });
   });
 
   it('enforces stop sequences split across events, and cancels the upstream', async () => {

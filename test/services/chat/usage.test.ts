@@ -41,7 +41,7 @@ const chunk = (delta: object, finish: string | null = null, usage?: object) => (
 describe('cached and reasoning tokens', () => {
   it('pass through on a chat completion', async () => {
     const body = await jsonOf(await postJson(bindingEnv(fakeAI(() => completion())), '/v1/chat/completions', { model: KIMI, messages: hi }), 'CreateChatCompletionResponse');
-    expect(body.usage).toEqual(USAGE);
+    expect(body.usage).toEqual({ ...USAGE, cost: null, neurons: null });
   });
 
   it('pass through in the stream usage chunk', async () => {
@@ -50,7 +50,7 @@ describe('cached and reasoning tokens', () => {
     const chunks = events.slice(0, -1).map((e) => e.json);
     for (const c of chunks) expectSchema('CreateChatCompletionStreamResponse', c);
     expect(chunks.at(-1).choices).toEqual([]);
-    expect(chunks.at(-1).usage).toEqual(USAGE);
+    expect(chunks.at(-1).usage).toEqual({ ...USAGE, cost: null, neurons: null });
   });
 
   it('are summed over n choices; the prompt (and its cache) counted once', async () => {
@@ -61,13 +61,14 @@ describe('cached and reasoning tokens', () => {
       total_tokens: 1280,
       prompt_tokens_details: { cached_tokens: 1024 },
       completion_tokens_details: { reasoning_tokens: 50 },
+      cost: null, neurons: null,
     });
   });
 
   it('are absent when the model does not report them (no invented zeros)', async () => {
     const usage = { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 };
     const body = await jsonOf(await postJson(bindingEnv(fakeAI(() => completion(usage))), '/v1/chat/completions', { model: KIMI, messages: hi }), 'CreateChatCompletionResponse');
-    expect(body.usage).toEqual(usage);
+    expect(body.usage).toEqual({ ...usage, cost: null, neurons: null });
   });
 
   it('become Responses input_tokens_details / output_tokens_details, whole and streamed', async () => {
@@ -78,6 +79,7 @@ describe('cached and reasoning tokens', () => {
       output_tokens: 40,
       output_tokens_details: { reasoning_tokens: 25 },
       total_tokens: 1240,
+      cost: null, neurons: null,
     });
     const ai = fakeAI(() => sseStream([chunk({ role: 'assistant', content: 'Hi' }), chunk({}, 'stop', USAGE), '[DONE]']));
     const events = await responseEvents(await postJson(bindingEnv(ai), '/v1/responses', { model: KIMI, input: 'Hi', stream: true }));
@@ -94,7 +96,7 @@ describe('embeddings token counts', () => {
 
   it("bge-m3's meta.cost_metric_value_1 is its input token count", async () => {
     const body = await jsonOf(await embed({ ...vectors, meta: { cost_metric_name_1: 'input_tokens', cost_metric_value_1: 17 } }), 'CreateEmbeddingResponse');
-    expect(body.usage).toEqual({ prompt_tokens: 17, total_tokens: 17 });
+    expect(body.usage).toEqual({ prompt_tokens: 17, total_tokens: 17, cost: null, neurons: null });
   });
 
   it('usage.prompt_tokens (qwen3-embedding) and usage.total_tokens are read too', async () => {

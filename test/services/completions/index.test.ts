@@ -28,14 +28,15 @@ async function streamed(res: Response) {
 }
 
 describe('POST /v1/completions', () => {
-  it('returns a spec-valid text_completion; the prompt is sent as one user message', async () => {
+  it('returns a spec-valid text_completion; the prompt is sent raw (a continuation) to a model that takes `raw`', async () => {
     const ai = fakeAI(() => ({ response: 'Hi there!', usage: USAGE }));
     const res = await complete(ai, { max_tokens: 20, temperature: 0.2, top_p: 0.5, seed: 9, presence_penalty: 0.1, frequency_penalty: 0.2, user: 'u' });
     const body = await jsonOf(res, 'CreateCompletionResponse');
     expect(body).toMatchObject({ object: 'text_completion', model: MODEL, choices: [{ text: 'Hi there!', index: 0, logprobs: null, finish_reason: 'stop' }], usage: USAGE });
     expect(body.id).toMatch(/^cmpl-[0-9a-f]{32}$/);
     expect(ai.calls[0]!.inputs).toEqual({
-      messages: [{ role: 'user', content: 'Say hi' }],
+      prompt: 'Say hi',
+      raw: true,
       max_tokens: 20,
       temperature: 0.2,
       top_p: 0.5,
@@ -46,18 +47,18 @@ describe('POST /v1/completions', () => {
   });
 
   it('answers a prompt array with one choice per prompt, in order', async () => {
-    const ai = fakeAI((_m, inputs) => ({ response: `re: ${inputs.messages[0].content}`, usage: USAGE }));
+    const ai = fakeAI((_m, inputs) => ({ response: `re: ${inputs.prompt}`, usage: USAGE }));
     const body = await jsonOf(await complete(ai, { prompt: ['one', 'two'] }), 'CreateCompletionResponse');
     expect(body.choices.map((c: any) => [c.index, c.text])).toEqual([
       [0, 're: one'],
       [1, 're: two'],
     ]);
-    expect(body.usage).toEqual({ prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 });
+    expect(body.usage).toEqual({ prompt_tokens: 12, completion_tokens: 6, total_tokens: 18, cost: null, neurons: null });
   });
 
   it('n choices per prompt are indexed prompt by prompt', async () => {
     let i = 0;
-    const ai = fakeAI((_m, inputs) => ({ response: `${inputs.messages[0].content}-${i++}` }));
+    const ai = fakeAI((_m, inputs) => ({ response: `${inputs.prompt}-${i++}` }));
     const body = await jsonOf(await complete(ai, { prompt: ['a', 'b'], n: 2 }), 'CreateCompletionResponse');
     expect(body.choices.map((c: any) => c.text.split('-')[0])).toEqual(['a', 'a', 'b', 'b']);
     expect(body.choices.map((c: any) => c.index)).toEqual([0, 1, 2, 3]);
@@ -114,7 +115,7 @@ describe('POST /v1/completions (stream)', () => {
   });
 
   it('echo sends the prompt first; several prompts stream as interleaved choices', async () => {
-    const ai = fakeAI((_m, inputs) => tokenStream([` <${inputs.messages[0].content}>`]));
+    const ai = fakeAI((_m, inputs) => tokenStream([` <${inputs.prompt}>`]));
     const chunks = await streamed(await complete(ai, { stream: true, echo: true, prompt: ['p0', 'p1'] }));
     for (const index of [0, 1]) {
       const mine = chunks.filter((c) => c.choices[0]?.index === index);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEmulator } from '../../../src/services/upstream/emulator';
+import { createEmulator } from '../../../src/dev/emulator';
 import { expectSchema } from '../../openapi/validate';
 import { fakeAI } from '../../support/fake-ai';
 import { fakeCloudflareApi, restEnv } from '../../support/fake-rest';
@@ -50,7 +50,7 @@ describe('POST /v1/embeddings', () => {
     expect(body.model).toBe('@cf/baai/bge-base-en-v1.5');
     expect(body.data).toEqual([{ object: 'embedding', index: 0, embedding: vectorOf('The quick brown fox', 768) }]);
     // 19 characters, about 4 per token.
-    expect(body.usage).toEqual({ prompt_tokens: 5, total_tokens: 5 });
+    expect(body.usage).toEqual({ prompt_tokens: 5, total_tokens: 5, cost: null, neurons: null });
     expect(ai.calls).toEqual([{ model: '@cf/baai/bge-base-en-v1.5', inputs: { text: ['The quick brown fox'] }, options: expect.anything() }]);
   });
 
@@ -74,7 +74,7 @@ describe('POST /v1/embeddings', () => {
       await embed({ model: '@cf/baai/bge-base-en-v1.5', input: ['a', 'b'] }, env((m, i) => ({ ...embedAnswer(m, i), usage: { prompt_tokens: 42 } }))),
       'CreateEmbeddingResponse',
     );
-    expect(body.usage).toEqual({ prompt_tokens: 42, total_tokens: 42 });
+    expect(body.usage).toEqual({ prompt_tokens: 42, total_tokens: 42, cost: null, neurons: null });
   });
 
   it('encoding_format base64: little-endian float32 bytes of the upstream floats, for every model', async () => {

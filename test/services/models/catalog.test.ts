@@ -9,6 +9,7 @@ describe('GET /v1/models', () => {
     const ids = body.data.map((m: any) => m.id);
     expect(ids).toEqual([
       '@cf/meta/llama-3.1-8b-instruct',
+      '@cf/meta/llama-3.1-8b-instruct-fast',
       '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
       '@cf/mistral/mistral-7b-instruct-v0.1',
       '@cf/baai/bge-base-en-v1.5',
@@ -33,6 +34,8 @@ describe('GET /v1/models', () => {
       object: 'model',
       created: Date.UTC(2024, 6, 23, 12) / 1000,
       owned_by: 'meta',
+      deprecation_date: null,
+      requires_paid_plan: false,
     });
   });
 
@@ -41,6 +44,7 @@ describe('GET /v1/models', () => {
       'openai-chat',
       [
         '@cf/meta/llama-3.1-8b-instruct',
+        '@cf/meta/llama-3.1-8b-instruct-fast',
         '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
         '@cf/mistral/mistral-7b-instruct-v0.1',
         '@cf/meta/llama-4-scout-17b-16e-instruct',
@@ -124,6 +128,6 @@ describe('the emulator catalog', () => {
     const body = await jsonOf(await call({ LOG_REQUESTS: 'false' }, '/v1/models?protocol=openai-chat'), 'ListModelsResponse');
     expect(body.data.length).toBeGreaterThan(5);
     expect(body.data.every((m: any) => m.owned_by === 'workers-ai-emulator')).toBe(true);
-    expect(body.data.map((m: any) => m.id)).toContain('@cf/meta/llama-3.1-8b-instruct');
+    expect(body.data.map((m: any) => m.id)).toContain('@cf/meta/llama-3.1-8b-instruct-fast');
   });
 });

@@ -24,7 +24,7 @@ describe('POST /api/embed', () => {
     const res = await postJson(bindingEnv(ai), '/api/embed', { model: `${MODEL}:latest`, input: ['a', 'b'] });
     expect(res.status).toBe(200);
     const body = await res.json<any>();
-    expect(Object.keys(body)).toEqual(['model', 'embeddings', 'total_duration', 'load_duration', 'prompt_eval_count']);
+    expect(Object.keys(body)).toEqual(['model', 'embeddings', 'total_duration', 'load_duration', 'prompt_eval_count', 'cost', 'neurons']);
     expect(body.model).toBe(`${MODEL}:latest`);
     expect(body.embeddings).toEqual(vectors(2));
     expect(Number.isInteger(body.total_duration)).toBe(true);

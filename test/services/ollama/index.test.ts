@@ -13,6 +13,8 @@ import { bindingError, fakeAI, sseStream, tokenStream, gatedStream, failingStrea
 import { bindingEnv, call, expectError, postJson } from '../../support/http';
 
 const MODEL = '@cf/meta/llama-3.1-8b-instruct';
+/** A live model of the emulator's catalog (the test catalog's MODEL was retired on 2026-05-30). */
+const LIVE = '@cf/meta/llama-3.1-8b-instruct-fast';
 const USAGE = { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 };
 const hi = [{ role: 'user', content: 'Hi' }];
 const encoder = new TextEncoder();
@@ -82,6 +84,7 @@ describe('GET /api/version, /api/tags, /api/ps', () => {
     const body = (await (await call(bindingEnv(), '/api/tags')).json()) as { models: Record<string, any>[] };
     expect(body.models.map((m) => m.name)).toEqual([
       '@cf/meta/llama-3.1-8b-instruct:latest',
+      '@cf/meta/llama-3.1-8b-instruct-fast:latest',
       '@cf/meta/llama-3.3-70b-instruct-fp8-fast:latest',
       '@cf/mistral/mistral-7b-instruct-v0.1:latest',
       '@cf/baai/bge-base-en-v1.5:latest',
@@ -105,8 +108,8 @@ describe('GET /api/version, /api/tags, /api/ps', () => {
       digest,
       details: { parent_model: '', format: '', family: 'llama', families: ['llama'], parameter_size: '8B', quantization_level: '' },
     });
-    expect(body.models[1]!.details).toMatchObject({ family: 'llama', parameter_size: '70B', quantization_level: 'FP8' });
-    expect(body.models[2]!.details).toMatchObject({ family: 'mistral', parameter_size: '7B', quantization_level: '' });
+    expect(body.models[2]!.details).toMatchObject({ family: 'llama', parameter_size: '70B', quantization_level: 'FP8' });
+    expect(body.models[3]!.details).toMatchObject({ family: 'mistral', parameter_size: '7B', quantization_level: '' });
     // Stable between calls.
     const again = (await (await call(bindingEnv(), '/api/tags')).json()) as { models: Record<string, any>[] };
     expect(again.models[0]!.digest).toBe(digest);
@@ -179,11 +182,11 @@ describe('POST /api/chat (stream, the default)', () => {
   });
 
   it('echoes the model name as sent and resolves :latest, short names and aliases', async () => {
-    for (const model of [`${MODEL}:latest`, 'llama-3.1-8b-instruct:latest', 'gpt-4o-mini']) {
+    for (const [model, id] of [[`${MODEL}:latest`, MODEL], ['llama-3.1-8b-instruct:latest', MODEL], ['gpt-4o-mini', `${MODEL}-fast`]] as const) {
       const ai = fakeAI(() => tokenStream(['ok'], USAGE));
       const lines = await ndjson(await chat(bindingEnv(ai), { model }));
       expect(lines.every((l) => l.model === model)).toBe(true);
-      expect(ai.calls[0]!.model).toBe(MODEL);
+      expect(ai.calls[0]!.model).toBe(id);
     }
   });
 
@@ -262,7 +265,7 @@ describe('POST /api/chat (stream: false)', () => {
     const body = (await res.json()) as Record<string, any>;
     expect(Object.keys(body)).toEqual([
       'model', 'created_at', 'message', 'done_reason', 'done', 'total_duration', 'load_duration',
-      'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration',
+      'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration', 'cost', 'neurons',
     ]);
     expect(body.message).toEqual({ role: 'assistant', content: 'Hello there!' });
     expectFinal(body, MODEL, { prompt: 21, completion: 4 });
@@ -558,25 +561,26 @@ describe('emulator end to end', () => {
   it('lists emulator models, describes one, and chats in NDJSON', async () => {
     const tags = (await (await call(env, '/api/tags')).json()) as { models: Record<string, any>[] };
     const names = tags.models.map((m) => m.name);
-    expect(names).toContain(`${MODEL}:latest`);
+    expect(names).toContain(`${LIVE}:latest`);
     expect(names).toContain('@cf/baai/bge-m3:latest');
     expect(names).not.toContain('@cf/black-forest-labs/flux-1-schnell:latest');
     const show = (await (await postJson(env, '/api/show', { model: '@cf/meta/llama-4-scout-17b-16e-instruct:latest' })).json()) as any;
-    expect(show.capabilities).toEqual(['completion', 'tools', 'vision']);
+    // Cloudflare's llama-4-scout file lists function_calling but no vision property.
+    expect(show.capabilities).toEqual(['completion', 'tools']);
     expect(show.model_info['llama.context_length']).toBe(131000);
 
-    const lines = await ndjson(await postJson(env, '/api/chat', { model: `${MODEL}:latest`, messages: [{ role: 'user', content: 'Hello there!' }] }));
+    const lines = await ndjson(await postJson(env, '/api/chat', { model: `${LIVE}:latest`, messages: [{ role: 'user', content: 'Hello there!' }] }));
     const text = lines.slice(0, -1).map((l) => l.message.content).join('');
     expect(text).toContain('synthetic reply from the Workers AI emulator');
     expect(text).toContain('you said "Hello there!"');
     const last = lines.at(-1)!;
-    expectFinal(last, `${MODEL}:latest`, { prompt: Math.ceil('Hello there!'.length / 4), completion: lines.length - 1 });
+    expectFinal(last, `${LIVE}:latest`, { prompt: Math.ceil('Hello there!'.length / 4), completion: lines.length - 1 });
   });
 
   it('generates without streaming, honouring num_predict', async () => {
-    const res = await postJson(env, '/api/generate', { model: MODEL, prompt: 'Write a long essay about the sea', stream: false, options: { num_predict: 7 } });
+    const res = await postJson(env, '/api/generate', { model: LIVE, prompt: 'Write a long essay about the sea', stream: false, options: { num_predict: 7 } });
     const body = (await res.json()) as Record<string, any>;
     expect(body.response).toBe('This is a synthetic reply from the');
-    expectFinal(body, MODEL, { prompt: 8, completion: 7 }, 'length');
+    expectFinal(body, LIVE, { prompt: 8, completion: 7 }, 'length');
   });
 });

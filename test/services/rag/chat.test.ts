@@ -4,7 +4,7 @@ import { bindingError, tokenStream } from '../../support/fake-ai';
 import { call, expectError, jsonOf, postJson, sseEvents } from '../../support/http';
 import { BREAD, LIGHTHOUSE, VOLCANO, emulatorAI, ragEnv, uid } from '../../support/rag';
 
-const CHAT = '@cf/meta/llama-3.1-8b-instruct';
+const CHAT = '@cf/meta/llama-3.1-8b-instruct-fast'; // RAG_CHAT_MODEL's default
 const QUESTION = 'How do ships find their way near rocks at night?';
 const ANSWER = 'Lighthouses guide ships at night [1].';
 
@@ -142,7 +142,7 @@ describe('POST /v1/rag/chat (stream)', () => {
     expect(chunks[0].sources).toEqual([{ ...header[0], metadata: { topic: 'sea' } }]);
     expect(chunks.slice(1).some((c) => 'sources' in c)).toBe(false);
     expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('Lighthouses [1].');
-    expect(chunks.at(-1).usage).toEqual({ prompt_tokens: 50, completion_tokens: 4, total_tokens: 54 });
+    expect(chunks.at(-1).usage).toEqual({ prompt_tokens: 50, completion_tokens: 4, total_tokens: 54, cost: null, neurons: null });
     expect(ai.calls.at(-1)!.inputs.stream).toBe(true);
   });
 

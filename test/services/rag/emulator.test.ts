@@ -65,7 +65,7 @@ describe('RAG on the emulator transport (in-memory stand-in)', () => {
     await seed(env);
     const res = await postJson(env, '/v1/rag/chat', { messages: [{ role: 'user', content: 'How do ships find their way near rocks at night?' }], rag: { top_k: 2 } });
     const body = await jsonOf(res, 'CreateChatCompletionResponse');
-    expect(body.model).toBe('@cf/meta/llama-3.1-8b-instruct');
+    expect(body.model).toBe('@cf/meta/llama-3.1-8b-instruct-fast'); // RAG_CHAT_MODEL's default
     expect(body.choices[0].message.content).toMatch(/^This is a synthetic reply from the Workers AI emulator/);
     expect(body.sources.map((s: any) => s.index)).toEqual([1, 2]);
     expect(body.sources[0].document_id).toBe('lighthouse');

@@ -34,7 +34,7 @@ describe('POST /v1/rag/documents', () => {
         { id: `${p}/volcano`, object: 'rag.document', chunks: 1 },
       ],
       model: EMBED,
-      usage: { prompt_tokens: expect.any(Number), total_tokens: expect.any(Number) },
+      usage: { prompt_tokens: expect.any(Number), total_tokens: expect.any(Number), cost: null, neurons: null },
     });
     expect(body.usage.prompt_tokens).toBeGreaterThan(0);
     // One embedding call with every chunk text, from RAG_EMBEDDING_MODEL's default.

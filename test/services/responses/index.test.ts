@@ -54,6 +54,8 @@ describe('responses: non-stream', () => {
       output_tokens: 2,
       output_tokens_details: { reasoning_tokens: 0 },
       total_tokens: 12,
+      cost: null,
+      neurons: null,
     });
     expect(ai.calls[0]!.inputs).toMatchObject({
       messages: [
@@ -71,7 +73,7 @@ describe('responses: non-stream', () => {
     const res = await postJson(bindingEnv(ai), '/responses', { model: 'gpt-4o-mini', input: 'Hi' });
     const body = await jsonOf(res, 'Response');
     expect(body.model).toBe('gpt-4o-mini');
-    expect(ai.calls[0]!.model).toBe(MODEL);
+    expect(ai.calls[0]!.model).toBe(`${MODEL}-fast`); // gpt-4o-mini's default target
   });
 
   it('translates input items: roles, text parts, earlier output, function calls and their outputs', async () => {

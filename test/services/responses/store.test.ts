@@ -82,7 +82,7 @@ describe('responses store: what the Vercel AI SDK sends with store: true', () =>
   });
 
   it('a streamed turn is stored before response.completed is sent, and says store: true', async () => {
-    const ai = fakeAI(() => tokenStream(['Hel', 'lo'], usage));
+    const ai = fakeAI((_, inputs) => (inputs.stream ? tokenStream(['Hel', 'lo'], usage) : { response: 'More.', usage }));
     const e = storeEnv(ai);
     const events = await responseEvents(await create(e, { input: 'Hi', stream: true }));
     const completed = events.at(-1);

@@ -19,7 +19,7 @@ describe('REST transport', () => {
     install(api);
     const body = await jsonOf(await postJson(env(), '/v1/chat/completions', { ...chatBody, temperature: 0.2 }), 'CreateChatCompletionResponse');
     expect(body.choices[0].message.content).toBe('from rest');
-    expect(body.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
+    expect(body.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, cost: null, neurons: null });
     const run = api.seen.find((r) => r.method === 'POST')!;
     expect(run.url.href).toBe('http://127.0.0.1:9999/client/v4/accounts/acct1/ai/run/@cf/meta/llama-3.1-8b-instruct');
     expect(run.authorization).toBe(`Bearer ${TOKEN}`);
@@ -30,7 +30,7 @@ describe('REST transport', () => {
     const api = fakeCloudflareApi({ token: TOKEN, account: 'acct1' });
     install(api);
     const body = await jsonOf(await call(env(), '/v1/models?protocol=openai-chat'), 'ListModelsResponse');
-    expect(body.data).toHaveLength(13);
+    expect(body.data).toHaveLength(14);
     const search = api.seen.filter((r) => r.url.pathname.endsWith('/models/search'));
     expect(search[0]!.url.searchParams.get('per_page')).toBe('100');
     expect(search[0]!.url.searchParams.get('page')).toBe('1');

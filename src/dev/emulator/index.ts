@@ -21,7 +21,8 @@
  * - embeddings are unit vectors built from the text's words (see `vector`): texts sharing words
  *   score higher against each other, so RAG search works offline.
  */
-import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from '../types';
+import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from '../../services/upstream/types';
+import { RETIRED } from '../../services/models/lifecycle.generated';
 import { CATALOG, hash, hex, modelInfo, requiredFor, schemaFor, type ModelInfo } from './catalog';
 
 type J = Record<string, any>;
@@ -158,6 +159,7 @@ function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unk
   const resp = k === 'P' && !chat;
   if (resp ? inp.input == null && typeof inp.prompt !== 'string' : !chat && typeof inp.prompt !== 'string')
     throw k === 'C' ? missing('messages') : resp ? missing('input')
+      : 'CA'.includes(k) ? missing('messages')
       : bad(`oneOf at '/' not met, 0 matches: required properties at '/' are 'prompt', required properties at '/' are 'messages'`);
   const temp = inp.temperature, tmax = 'LSQD'.includes(k) ? 5 : 2;
   if (temp != null && (typeof temp !== 'number' || temp < 0 || temp > tmax)) throw bad(`temperature must be between 0 and ${tmax} at '/temperature'`);
@@ -175,7 +177,9 @@ function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unk
   const think = m.flags.includes('r') && !(isObj(ctk) && ctk.enable_thinking === false) && inp.reasoning_effort !== 'none'
     ? `The user wrote "${clip(said, 40)}". This is the emulator, so I will give a short, deterministic reply.`
     : '';
-  const style = resp ? 'resp' : 'OCP'.includes(k) ? (chat ? 'chat' : 'text') : 'legacy';
+  const style = resp ? 'resp' : 'OCPA'.includes(k) ? (chat ? 'chat' : 'text') : 'legacy';
+  // The OpenAI-shaped families report cached and reasoning tokens (see usage below).
+  const detailed = 'OCA'.includes(k);
   // Reasoning goes in its own field for chat completions and Responses, else inline in the text.
   const sep = style === 'chat' || style === 'resp';
   const prefix = !think || sep ? '' : `${k === 'D' ? '' : '<think>\n'}${think}\n</think>\n\n`;
@@ -199,11 +203,23 @@ function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unk
     for (const p of pieces()) {
       if (c.n >= max) return void (c.cut = true);
       c.n++;
+      if (p[0] === 0) reasoningTokens++;
       yield p;
     }
     if (tool) c.n += tokenize(tool.name + JSON.stringify(tool.args)).length;
   }
-  const usage = () => ({ prompt_tokens, completion_tokens: c.n, total_tokens: prompt_tokens + c.n });
+  let reasoningTokens = 0;
+  /**
+   * Cached tokens: the prompt's whole 16-token blocks past the first 32, as if an earlier call had
+   * sent the same prefix (deterministic, so tests can check the count passes through).
+   */
+  const cached = prompt_tokens > 32 ? Math.floor((prompt_tokens - 32) / 16) * 16 : 0;
+  const usage = () => ({
+    prompt_tokens,
+    completion_tokens: c.n,
+    total_tokens: prompt_tokens + c.n,
+    ...(detailed && { prompt_tokens_details: { cached_tokens: cached }, completion_tokens_details: { reasoning_tokens: reasoningTokens } }),
+  });
   // A tool call is made only when max_tokens did not run out during the reasoning.
   const called = () => !!tool && !c.cut;
   const finish = () => (c.cut ? 'length' : tool ? 'tool_calls' : 'stop');
@@ -274,7 +290,8 @@ function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unk
           for (const [kind, t] of limited()) yield data({ ...chunk(style === 'text' ? t : kind ? { content: t } : { reasoning_content: t }), p: pad(i++) });
           if (oaCall && called()) yield data(chunk({ tool_calls: [{ index: 0, ...oaCall }] }));
           yield data(chunk(style === 'chat' ? {} : '', finish()));
-          yield data({ ...chunk(''), choices: [], usage: usage() });
+          // gemma-4 ends with a legacy usage event instead of OpenAI's empty-choices chunk.
+          yield data(k === 'A' ? { response: '', usage: usage() } : { ...chunk(''), choices: [], usage: usage() });
         }
         yield 'data: [DONE]\n\n';
       })(),
@@ -319,6 +336,23 @@ function guard(inp: J) {
     response: inp.response_format?.type === 'json_object' ? { safe: !unsafe, categories: unsafe ? ['S1'] : [] } : text,
     usage: { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens },
   };
+}
+
+/** Clef: one typed answer per question (noul 0.5, the first choice, the middle of a score's range). */
+function decide(model: string, inp: J) {
+  if (!isObj(inp.questions) || !Object.keys(inp.questions).length) throw bad(`minProperties at '/questions' not met`);
+  const answers: J = {};
+  for (const [id, q] of Object.entries(inp.questions)) {
+    const type = isObj(q) ? q.type : undefined;
+    const options: unknown[] = isObj(q) && Array.isArray(q.options) ? q.options : isObj(q) && isObj(q.options) ? Object.keys(q.options) : [];
+    answers[id] =
+      type === 'choice'
+        ? { type, choice: options[0] ?? null, probabilities: Object.fromEntries(options.map((o, i) => [String(isObj(o) ? o.id ?? i : o), i === 0 ? 1 : 0])) }
+        : type === 'score'
+          ? { type, score: 0.5 }
+          : { type: 'noul', noul: 0.5 };
+  }
+  return { model: String(inp.model ?? model.split('/').pop()), answers };
 }
 
 // ---------------------------------------------------------------- embeddings, ranking, classification
@@ -543,12 +577,15 @@ function run(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown
   const h = hash(model + bytesOf(inp.image));
   switch (m.task) {
     case 'g':
-      return m.kind === 'G' ? guard(inp) : textGen(model, m, inp, signal);
+      return m.kind === 'G' ? guard(inp) : m.kind === 'K' ? decide(model, inp) : textGen(model, m, inp, signal);
+    case 'd':
+      return { is_complete: bytesOf(inp.audio) % 2 === 0, probability: 0.75 };
     case 'e':
       return embed(model, m, inp);
     case 'i':
       return image(m, inp, signal);
     case 'a':
+      if (m.kind === 'Z') throw bad(`${model} streams over a WebSocket only: open one with { websocket: true }`);
       return asr(m, inp);
     case 's': {
       if (m.kind !== 'A') return { audio: b64(mp3(String(inp.prompt))) };
@@ -584,13 +621,22 @@ function run(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown
   }
 }
 
-export function createEmulator(): Upstream {
+export interface EmulatorOptions {
+  /** `free`: paid-only models answer 403 / 5035, as on a Workers Free account (EMULATOR_PLAN). */
+  plan?: 'free' | 'paid';
+}
+
+export function createEmulator(opts: EmulatorOptions = {}): Upstream {
   return {
     kind: 'emulator',
     async run(model: string, inputs: unknown, options?: RunOptions) {
       options?.signal?.throwIfAborted();
       const m = modelInfo(model);
+      if (!m && Object.hasOwn(RETIRED, model)) throw new UpstreamError(`5028: This model was deprecated on ${RETIRED[model]![0]}`, 5028, 400);
       if (!m) throw new UpstreamError(`5007: No such model ${model} or task`, 5007, 400);
+      if (opts.plan === 'free' && m.flags.includes('$')) {
+        throw new UpstreamError(`5035: ${model} requires the Workers Paid plan. Upgrade at https://dash.cloudflare.com to use this model.`, 5035, 403);
+      }
       // Speech models also take the raw audio as the whole input.
       const inp = isObj(inputs) ? inputs : m.task === 'a' && inputs != null ? { audio: inputs } : undefined;
       if (!inp) throw bad(`Type mismatch of '/', 'object' not in '${Array.isArray(inputs) ? 'array' : typeof inputs}'`);

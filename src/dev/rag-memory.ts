@@ -3,9 +3,9 @@
  * maps in the isolate's memory. Not persistent and not shared: every isolate (and every
  * `wrangler dev` restart) starts empty. Search is an exact scan, fine for trying things out.
  */
-import { ApiError } from '../../errors';
-import { matchesFilter } from './filter';
-import type { ChunkStore, RagFilter, StoredChunk, VectorIndex, VectorMatch, VectorRecord } from './types';
+import { ApiError } from '../errors';
+import { matchesFilter } from '../services/rag/filter';
+import type { ChunkStore, RagFilter, StoredChunk, VectorIndex, VectorMatch, VectorRecord } from '../services/rag/types';
 
 interface Entry {
   values: Float64Array;

@@ -1,0 +1,154 @@
+/**
+ * Time limits on every upstream call, whatever the transport: the first byte (for a non-stream
+ * call, the whole answer) within `firstByteMs`, then each stream event within `idleMs` of the
+ * previous one. A call over its limit, or one whose client went away, is cancelled: its
+ * AbortSignal fires (fetch and the binding stop) and its stream reader is cancelled.
+ */
+import { ApiError } from '../../errors';
+import type { RunOptions, Upstream } from './types';
+
+export interface Deadlines {
+  firstByteMs: number;
+  idleMs: number;
+}
+
+const secondsOf = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+
+/** The 504 a client sees (or the error event it reads) when the upstream went quiet. */
+export function upstreamTimeout(model: string, ms: number, setting: 'UPSTREAM_TIMEOUT_SECONDS' | 'UPSTREAM_IDLE_TIMEOUT_SECONDS', what: string): ApiError {
+  return new ApiError(504, `Workers AI sent ${what} for ${secondsOf(ms)} (model \`${model}\`; the limit is ${setting}).`, 'server_error', null, 'upstream_timeout');
+}
+
+/** Resolves with `work`, or rejects when `ms` pass (after `onTimeout`) or `signal` aborts. */
+function within<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal!.reason);
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => (settle(), resolve(v)),
+      (e) => (settle(), reject(e)),
+    );
+  });
+}
+
+/**
+ * Counts SSE event ends (a blank line: "\n\n", "\r\n\r\n") across chunk boundaries, so the idle
+ * limit measures time between events: an upstream dripping bytes of an event that never ends
+ * still times out. One pass over each chunk.
+ */
+function eventEnds(): (chunk: Uint8Array) => boolean {
+  let atLineStart = false;
+  return (chunk) => {
+    let ended = false;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (b === 10) {
+        if (atLineStart) ended = true;
+        atLineStart = true;
+      } else if (b !== 13) atLineStart = false;
+    }
+    return ended;
+  };
+}
+
+interface StreamGuard {
+  model: string;
+  deadlines: Deadlines;
+  /** When the call started (Date.now()): the first-byte limit runs from here. */
+  started: number;
+  /** SSE: the idle limit runs between events; otherwise between chunks. */
+  sse: boolean;
+  abort: AbortController;
+}
+
+function guardStream(source: ReadableStream<Uint8Array>, g: StreamGuard): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  const ends = g.sse ? eventEnds() : () => true;
+  let last: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const stop = (reason: unknown) => {
+    g.abort.abort(reason);
+    return reader.cancel(reason).catch(() => undefined);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const first = last === undefined;
+        const wait = first ? g.started + g.deadlines.firstByteMs - Date.now() : last! + g.deadlines.idleMs - Date.now();
+        const timedOut = () =>
+          first
+            ? upstreamTimeout(g.model, g.deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'no stream event')
+            : upstreamTimeout(g.model, g.deadlines.idleMs, 'UPSTREAM_IDLE_TIMEOUT_SECONDS', 'nothing more');
+        let r: ReadableStreamReadResult<Uint8Array>;
+        try {
+          r = await new Promise((resolve, reject) => {
+            timer = setTimeout(() => reject(timedOut()), Math.max(0, wait));
+            reader.read().then(resolve, reject);
+          });
+        } catch (err) {
+          void stop(err);
+          controller.error(err);
+          return;
+        } finally {
+          if (timer !== null) clearTimeout(timer);
+        }
+        if (r.done) {
+          controller.close();
+          return;
+        }
+        if (ends(r.value)) last = Date.now();
+        controller.enqueue(r.value);
+      },
+      cancel(reason) {
+        if (timer !== null) clearTimeout(timer);
+        return stop(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** `upstream` with time limits and cancellation on every call. */
+export function withDeadlines(upstream: Upstream, deadlines: Deadlines): Upstream {
+  return {
+    kind: upstream.kind,
+    async run(model, inputs, options: RunOptions = {}) {
+      const started = Date.now();
+      const abort = new AbortController();
+      const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
+      const call = upstream.run(model, inputs, { ...options, signal });
+      let result: unknown;
+      try {
+        result = await within(call, deadlines.firstByteMs, options.signal, () => {
+          const err = upstreamTimeout(model, deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'nothing');
+          abort.abort(err);
+          return err;
+        });
+      } catch (err) {
+        if (options.signal?.aborted) abort.abort(options.signal.reason);
+        // A transport that ignores the signal may still answer: cancel what it sends.
+        void call.then((r) => (r instanceof ReadableStream ? r.cancel() : undefined)).catch(() => undefined);
+        throw err;
+      }
+      const sse = typeof inputs === 'object' && inputs !== null && (inputs as { stream?: unknown }).stream === true;
+      if (result instanceof ReadableStream) return guardStream(result as ReadableStream<Uint8Array>, { model, deadlines, started, sse, abort });
+      return result;
+    },
+    models() {
+      return within(upstream.models(), deadlines.firstByteMs, undefined, () =>
+        upstreamTimeout('catalog', deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'no model catalog'),
+      );
+    },
+    schema(model) {
+      return within(upstream.schema(model), deadlines.firstByteMs, undefined, () =>
+        upstreamTimeout(model, deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'no model schema'),
+      );
+    },
+  };
+}
