@@ -525,6 +525,26 @@ function image(m: ModelInfo, inp: J, signal?: AbortSignal) {
 }
 
 /** Byte length of audio or image input: number[], bytes, base64 text, or `{body}`. */
+/** moondream3.1: `{task, image (URL or data URI), question}` in; `{answer, reasoning, finish_reason, metrics}` out. */
+function moondream(inp: J) {
+  const task = inp.task ?? 'query';
+  if (!['query', 'caption', 'point', 'detect'].includes(task)) throw bad(`task must be one of query, caption, point, detect at '/task'`);
+  if (inp.image != null && (typeof inp.image !== 'string' || !/^(https:|data:image\/)/.test(inp.image))) throw bad(`Type mismatch of '/image', 'string' not in '${Array.isArray(inp.image) ? 'array' : typeof inp.image}'`);
+  if (task !== 'query' && !inp.image) throw missing('image');
+  const question = String(inp.question ?? "What's in this image?");
+  const answer = `This is a synthetic answer from the Workers AI emulator to "${clip(question, 60)}" about a ${bytesOf(inp.image ?? '')}-byte image.`;
+  const input_tokens = est(question) + 729, output_tokens = tokenize(answer).length;
+  return {
+    finish_reason: 'stop',
+    metrics: { input_tokens, output_tokens, prefill_time_ms: 41.2, decode_time_ms: 180.5, ttft_ms: 45.9 },
+    answer: task === 'query' ? answer : null,
+    caption: task === 'caption' ? answer : null,
+    points: null,
+    objects: null,
+    reasoning: task === 'query' && inp.reasoning !== false ? { text: 'The emulator looks at nothing and answers deterministically.', grounding: [] } : null,
+  };
+}
+
 const bytesOf = (x: unknown): number =>
   typeof x === 'string' ? Math.floor((x.replace(/[^A-Za-z0-9+/]/g, '').length * 3) / 4)
   : Array.isArray(x) ? x.length
@@ -603,6 +623,7 @@ function run(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown
       if (m.kind === 'R') return { response: rank(String(inp.query), list(inp.contexts?.map?.((x: unknown) => textOf(x))), inp.top_k) };
       return sentiment(String(inp.text));
     case 'v': {
+      if (/\/moondream/.test(model)) return moondream(inp);
       const p = typeof inp.prompt === 'string' && inp.prompt ? ` (prompt: "${clip(inp.prompt, 60)}")` : '';
       return { description: `This is a synthetic description from the Workers AI emulator of a ${bytesOf(inp.image)}-byte image${p}.` };
     }

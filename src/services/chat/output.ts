@@ -100,7 +100,7 @@ function readResponse(o: Json): Completion {
   };
 }
 
-const ANSWER_KEYS = ['response', 'choices', 'output', 'output_text', 'description', 'tool_calls'];
+const ANSWER_KEYS = ['response', 'choices', 'output', 'output_text', 'description', 'answer', 'tool_calls'];
 
 /** A 502 for an answer that is none of the shapes a text model returns. */
 export const unexpectedAnswer = (model: string) =>
@@ -130,10 +130,12 @@ export function readCompletion(out: unknown): Completion {
     };
   }
   return {
-    text: textOf(out.response ?? out.description),
-    reasoning: '',
+    // moondream: `answer`, a `reasoning: {text}` trace and `metrics: {input_tokens, output_tokens}`.
+    text: textOf(out.response ?? out.description ?? out.answer),
+    reasoning: isObj(out.reasoning) ? textOf(out.reasoning.text) : '',
     toolCalls: normalizeToolCalls(out.tool_calls),
-    usage: upstreamUsage(out.usage),
+    usage: upstreamUsage(out.usage ?? out.metrics),
+    ...(typeof out.finish_reason === 'string' && { finish: out.finish_reason }),
   };
 }
 
@@ -141,7 +143,7 @@ export function readCompletion(out: unknown): Completion {
 export function isEmptyAnswer(out: unknown): boolean {
   if (out == null) return true;
   if (!isObj(out)) return false;
-  return !['response', 'choices', 'output', 'output_text', 'description', 'tool_calls'].some((k) => out[k] != null);
+  return !ANSWER_KEYS.some((k) => out[k] != null);
 }
 
 /** What one upstream stream event contributes. */
