@@ -28,6 +28,7 @@ import { CATALOG, hash, hex, modelInfo, requiredFor, schemaFor, type ModelInfo }
 
 type J = Record<string, any>;
 const enc = new TextEncoder();
+const dec = new TextDecoder();
 
 const isObj = (x: unknown): x is J =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof ArrayBuffer);
@@ -323,6 +324,73 @@ function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unk
   return out;
 }
 
+/** Usage of n answers to one prompt: the prompt (and its cached tokens) once, completions summed. */
+function sumUsage(us: J[]): J {
+  const first: J = us[0] ?? { prompt_tokens: 0 };
+  const completion_tokens = us.reduce((n, u) => n + u.completion_tokens, 0);
+  const out: J = { ...first, completion_tokens, total_tokens: first.prompt_tokens + completion_tokens };
+  if (first.completion_tokens_details) out.completion_tokens_details = { reasoning_tokens: us.reduce((n, u) => n + u.completion_tokens_details.reasoning_tokens, 0) };
+  return out;
+}
+
+/**
+ * The OpenAI-input families take `n` (1-128, their schemas): n answers from one call (the seed
+ * varied per choice, as a sampler would differ), `choices[].index` on every chunk, one usage.
+ */
+function textGenN(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown {
+  const n = inp.n ?? 1;
+  if (!'OCA'.includes(m.kind) || n === 1) return textGen(model, m, inp, signal);
+  if (!Number.isInteger(n) || n < 1 || n > 128) throw bad(`n must be an integer between 1 and 128 at '/n'`);
+  const seed = Number.isInteger(inp.seed) ? (inp.seed as number) : 0;
+  const outs = Array.from({ length: n }, (_, i) => textGen(model, m, { ...inp, n: undefined, seed: seed + i }, signal));
+  if (!(outs[0] instanceof ReadableStream)) {
+    const all = outs as J[];
+    return { ...all[0], choices: all.map((o, index) => ({ ...o.choices[0], index })), usage: sumUsage(all.map((o) => o.usage)) };
+  }
+  // Round-robin over the n streams (one event per chunk), each choice's index set, their usage events summed into one.
+  const readers = (outs as ReadableStream<Uint8Array>[]).map((s) => s.getReader());
+  const usages: J[] = [];
+  let live = readers.map((_, i) => i);
+  let turn = 0;
+  let closed = false;
+  /** The last chunk's id, object, created and model, for the closing usage chunk. */
+  let head: J = {};
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(ctl) {
+        while (live.length) {
+          const i = live[turn++ % live.length]!;
+          const r = await readers[i]!.read();
+          const text = r.done ? '' : dec.decode(r.value);
+          if (r.done || text.startsWith('data: [DONE]')) {
+            live = live.filter((x) => x !== i);
+            continue;
+          }
+          const e = JSON.parse(text.slice(6));
+          if (e.usage && (!e.choices || !e.choices.length)) {
+            usages.push(e.usage);
+            continue;
+          }
+          e.choices[0].index = i;
+          const { choices: _c, p: _p, ...rest } = e;
+          head = rest;
+          return ctl.enqueue(enc.encode(data(e)));
+        }
+        if (closed) return;
+        closed = true;
+        const usage = sumUsage(usages);
+        ctl.enqueue(enc.encode(data(m.kind === 'A' ? { response: '', usage } : { ...head, choices: [], usage })));
+        ctl.enqueue(enc.encode('data: [DONE]\n\n'));
+        ctl.close();
+      },
+      cancel() {
+        return Promise.all(readers.map((r) => r.cancel())).then(() => undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /**
  * llama-guard-3-8b: "safe", or "unsafe\nS1" (S1 = violent crimes) when the conversation contains
  * kill/murder/bomb/shoot/stab/attack (any word starting so); `{safe, categories}` in JSON mode.
@@ -598,7 +666,7 @@ function run(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown
   const h = hash(model + bytesOf(inp.image));
   switch (m.task) {
     case 'g':
-      return m.kind === 'G' ? guard(inp) : m.kind === 'K' ? decide(model, inp) : textGen(model, m, inp, signal);
+      return m.kind === 'G' ? guard(inp) : m.kind === 'K' ? decide(model, inp) : textGenN(model, m, inp, signal);
     case 'd':
       return { is_complete: bytesOf(inp.audio) % 2 === 0, probability: 0.75 };
     case 'e':

@@ -112,6 +112,14 @@ export function readAnswer(out: unknown, model: string): Completion {
   return readCompletion(out);
 }
 
+/** Every choice of an answer to a call with `n` (the OpenAI-input families), in index order. */
+export function readAnswers(out: unknown, model: string): Completion[] {
+  const choices = isObj(out) && Array.isArray(out.choices) ? out.choices.filter(isObj) : [];
+  if (choices.length < 2) return [readAnswer(out, model)];
+  const sorted = [...choices].sort((a, b) => (Number(a.index) || 0) - (Number(b.index) || 0));
+  return sorted.map((choice) => readCompletion({ ...(out as Json), choices: [choice] }));
+}
+
 /** A non-stream Workers AI answer, whichever shape it came in. */
 export function readCompletion(out: unknown): Completion {
   if (typeof out === 'string') return { text: out, reasoning: '', toolCalls: [] };
