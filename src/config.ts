@@ -81,6 +81,8 @@ export interface Config {
   urlInputs: { maxCount: number; maxTotalBytes: number; concurrency: number };
   /** The Workers AI model a `claude-*` name runs, by family. */
   claudeModels: Readonly<Record<ClaudeFamily, string>>;
+  /** The admin API's key (ADMIN_API_KEY); undefined = the admin API is off. */
+  adminApiKey?: string;
 }
 
 /** Bounds of a chunk size (characters), for RAG_CHUNK_SIZE and the request's chunk_size. */
@@ -239,5 +241,6 @@ export function parseConfig(env: Env): Config {
       concurrency: positiveInt('URL_FETCH_CONCURRENCY', env.URL_FETCH_CONCURRENCY, 4),
     },
     claudeModels: parseClaudeModels(env.ANTHROPIC_MODEL_MAP),
+    adminApiKey: env.ADMIN_API_KEY?.trim() || undefined,
   };
 }
