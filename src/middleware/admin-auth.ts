@@ -9,7 +9,7 @@ import { presentedKey, unauthorized } from './auth';
  * admin key configured = the admin API is off (404 saying how to turn it on), never open.
  */
 export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const { config, keys } = c.var.services;
+  const { config, keys } = c.get('services');
   if (!config.adminApiKey) {
     throw new ApiError(404, 'The admin API is off: set the ADMIN_API_KEY secret (wrangler secret put ADMIN_API_KEY) to turn it on.', 'invalid_request_error', null, 'admin_api_disabled');
   }

@@ -34,7 +34,7 @@ const unauthorized = (message: string, code: string) => new ApiError(401, messag
  * explicit ALLOW_ANONYMOUS=true serves; a real deployment refuses rather than run open.
  */
 export const auth = createMiddleware<AppEnv>(async (c, next) => {
-  const { config, transport, keys } = c.var.services;
+  const { config, transport, keys } = c.get('services');
   const open = config.apiKeys.length === 0 && (transport === 'emulator' || config.allowAnonymous);
   if (open && !keys) return next();
   if (config.apiKeys.length === 0 && !keys && !open) {

@@ -18,14 +18,14 @@ export async function meterManagedKey(c: Context<AppEnv>, keys: ManagedKeys, key
   c.set('clientId', `key:${key.hash.slice(0, 16)}`);
   const meter = new KeyMeter(key, keys.ledger);
   // The scope object is the one request-context and the services hold: chain onto its meter, so both see every charge.
-  const scope = c.var.scope;
+  const scope = c.get('scope');
   scope.keyName = key.name;
   const report = scope.onCharge;
   scope.onCharge = (charge) => {
     report?.(charge);
     meter.record(charge);
   };
-  const services = c.var.services;
+  const services = c.get('services');
   c.set('services', { ...services, upstream: meteredUpstream(services.upstream, meter) });
   await next();
   const res = c.res;

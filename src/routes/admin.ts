@@ -10,7 +10,7 @@ import type { ManagedKeys } from '../services/keys';
 import type { AppEnv } from '../types';
 
 // adminAuth has checked that managed keys are configured.
-const keysOf = (c: { var: AppEnv['Variables'] }) => c.var.services.keys as ManagedKeys;
+const keysOf = (c: { get(key: 'services'): AppEnv['Variables']['services'] }) => c.get('services').keys as ManagedKeys;
 
 /** The admin API (docs/operators.md), mounted at /admin: managed keys and their spend. */
 export const admin = new Hono<AppEnv>()
