@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CATALOG } from '../../../src/dev/emulator/catalog';
+import { createEmulator } from '../../../src/dev/emulator';
+import { Catalog } from '../../../src/services/models/catalog';
 import type { Env } from '../../../src/env';
 import { pricedUsage } from '../../../src/services/billing';
 import { chatProfile } from '../../../src/services/chat/profile';
@@ -186,6 +188,24 @@ describe('failover on the emulator', () => {
     expect(res.headers.get('x-request-cost')).toBe(String(asB.cost));
   });
 
+  it('a stream’s last usage chunk is priced for the answering model', async () => {
+    const env = emulatorEnv({ MODEL_ALIASES: JSON.stringify({ pair: [GLM, GEMMA] }), EMULATOR_FAULTS: JSON.stringify({ [GLM]: 3040 }) });
+    const res = await postJson(env, '/v1/chat/completions', { model: 'pair', messages: hi, stream: true, stream_options: { include_usage: true } });
+    expect(res.headers.get('x-model-used')).toBe(GEMMA);
+    const last = (await sseEvents(res)).filter((e) => e.json?.usage).at(-1)!.json;
+    expect(last.model).toBe('pair');
+    const { prompt_tokens, completion_tokens, total_tokens } = last.usage;
+    expect(last.usage.cost).toBe(pricedUsage(entry(GEMMA), { prompt_tokens, completion_tokens, total_tokens }).cost);
+    expect(last.usage.cost).not.toBe(pricedUsage(entry(GLM), { prompt_tokens, completion_tokens, total_tokens }).cost);
+  });
+
+  it('a caller’s own aliases (a managed key’s default chain) come before MODEL_ALIASES', async () => {
+    const catalog = new Catalog(createEmulator(), 60_000, { team: [B] }, 'emulator');
+    expect(await catalog.resolve('team', 'openai-chat', { team: [GLM, '@cf/no/such-model', GEMMA] })).toMatchObject({ requested: 'team', id: GLM, fallbacks: [GEMMA] });
+    expect(await catalog.resolve('team', 'openai-chat')).toMatchObject({ id: B });
+    expect((await catalog.resolve('team', 'openai-chat')).fallbacks).toBeUndefined();
+  });
+
   it('a paid-only model on a Free plan (5035) fails over to the next', async () => {
     const KIMI = '@cf/moonshotai/kimi-k2.6';
     const env = emulatorEnv({ EMULATOR_PLAN: 'free', MODEL_ALIASES: JSON.stringify({ smart: [KIMI, GLM] }) });
@@ -221,6 +241,11 @@ describe('model: "auto"', () => {
     expect(chatProfile(vision, entry(vision)).vision).toBe('parts');
     expect(chatProfile(tooled, entry(tooled)).tools).toBe(true);
     expect([vision, tooled, plain]).toEqual([GEMMA, GLM, B]);
+  });
+
+  it('an image part and tools together pick a model with both', async () => {
+    const model = await pick({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather where this was taken?' }, { type: 'image_url', image_url: { url: IMAGE } }] }], tools });
+    expect(chatProfile(model, entry(model))).toMatchObject({ vision: 'parts', tools: true });
   });
 
   it('reasoning_effort picks a reasoning model', async () => {
