@@ -82,4 +82,10 @@ export interface Env {
   AUTO_MODELS?: string;
   /** Emulator only: JSON object `{"model id": code}`; that model's runs fail with the Workers AI code (3040, 5035, 5028, ...). */
   EMULATOR_FAULTS?: string;
+  /** KV namespace of managed key definitions (docs/operators.md); with KEY_LEDGER, managed keys are on. */
+  KEYS?: KVNamespace;
+  /** Durable Object namespace of the KeyLedger class: each managed key's spend counter, rpm window and ledger. */
+  KEY_LEDGER?: DurableObjectNamespace;
+  /** Secret for /admin/keys and /admin/usage; unset = the admin API answers 404. */
+  ADMIN_API_KEY?: string;
 }
