@@ -719,7 +719,20 @@ export interface EmulatorOptions {
 }
 
 /** The HTTP status Workers AI answers each code with (WORKERS_AI.md "Errors"). */
-const FAULT_STATUS: Record<number, number> = { 3040: 429, 3036: 429, 4006: 429, 5035: 403, 3007: 408, 10000: 401 };
+const FAULT_STATUS: Record<number, number> = { 3040: 429, 3036: 429, 4006: 429, 5035: 403, 3007: 408, 5021: 413, 10000: 401 };
+/** What Workers AI says with each code (the messages the error table is written against); others get a generic one and a 500. */
+const FAULT_MESSAGE: Record<number, string> = {
+  3040: 'Capacity temporarily exceeded, please try again.',
+  3036: "You have used up your daily free allocation of 10,000 neurons. Please upgrade to Cloudflare's Workers Paid plan if you would like to continue usage.",
+  4006: "you have used up your daily free allocation of 10,000 neurons, please upgrade to Cloudflare's Workers Paid plan if you would like to continue usage.",
+  5007: 'No such model or task',
+  5021: 'The estimated number of input and maximum output tokens (9000) exceeded this model context window limit (7968).',
+  3010: "Invalid or incomplete input for the model: model returned: This model's maximum context length is 4096 tokens.",
+  5023: 'JSON Schema mode is not supported with stream mode',
+  5028: 'This model was deprecated',
+  5035: 'This model requires the Workers Paid plan',
+  10000: 'Authentication error',
+};
 
 function faultsOf(raw: string | undefined): Record<string, number> {
   if (!raw) return {};
@@ -745,7 +758,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Upstream {
       if (!m && Object.hasOwn(RETIRED, model)) throw new UpstreamError(`5028: This model was deprecated on ${RETIRED[model]![0]}`, 5028, 400);
       if (!m) throw new UpstreamError(`5007: No such model ${model} or task`, 5007, 400);
       const fault = Object.hasOwn(faults, model) ? faults[model]! : undefined;
-      if (fault !== undefined) throw new UpstreamError(`${fault}: EMULATOR_FAULTS makes ${model} fail with this code.`, fault, FAULT_STATUS[fault] ?? 400);
+      if (fault !== undefined) throw new UpstreamError(`${fault}: ${FAULT_MESSAGE[fault] ?? `EMULATOR_FAULTS makes ${model} fail with this code.`}`, fault, FAULT_STATUS[fault] ?? (FAULT_MESSAGE[fault] ? 400 : 500));
       if (opts.plan === 'free' && m.flags.includes('$')) {
         throw new UpstreamError(`5035: ${model} requires the Workers Paid plan. Upgrade at https://dash.cloudflare.com to use this model.`, 5035, 403);
       }
