@@ -1,23 +1,27 @@
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../types';
-import { sha256 as digest } from '../lib/hash';
+import { matchIndex } from '../lib/constant-time';
+import { sha256, toHex } from '../lib/hash';
 
-/** Digests of the configured keys, computed once per configuration rather than per request. */
-const keyDigests = new WeakMap<readonly string[], Promise<Uint8Array[]>>();
+const encoder = new TextEncoder();
 
-/** Constant-time membership: every configured key is compared, on fixed-length digests. */
-async function isAccepted(given: Uint8Array, keys: readonly string[]): Promise<boolean> {
-  let expected = keyDigests.get(keys);
-  if (!expected) keyDigests.set(keys, (expected = Promise.all(keys.map(digest))));
-  let accepted = false;
-  for (const key of await expected) {
-    if (crypto.subtle.timingSafeEqual(given, key)) accepted = true;
-  }
-  return accepted;
+/** The configured keys as bytes, with each one's fingerprint (computed once per configuration). */
+interface KnownKeys {
+  bytes: Uint8Array[];
+  /** `key:<first 8 bytes of SHA-256, hex>`: safe to use as a rate-limit or cache key. */
+  ids: Promise<string>[];
 }
+const known = new WeakMap<readonly string[], KnownKeys>();
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+function knownKeys(keys: readonly string[]): KnownKeys {
+  let k = known.get(keys);
+  if (!k) {
+    k = { bytes: keys.map((key) => encoder.encode(key)), ids: keys.map(async (key) => `key:${toHex((await sha256(key)).subarray(0, 8))}`) };
+    known.set(keys, k);
+  }
+  return k;
+}
 
 function presentedKey(authorization: string | undefined, apiKey: string | undefined): string | undefined {
   // Anthropic clients send x-api-key (Claude Code with ANTHROPIC_API_KEY) or a Bearer token (ANTHROPIC_AUTH_TOKEN).
@@ -47,9 +51,11 @@ export const auth = createMiddleware<AppEnv>(async (c, next) => {
       'missing_api_key',
     );
   }
-  const given = await digest(key);
-  if (!(await isAccepted(given, config.apiKeys))) throw unauthorized('Incorrect API key provided.', 'invalid_api_key');
+  // A constant-time comparison on the bytes (lib/constant-time.ts): no digest per request.
+  const keys = knownKeys(config.apiKeys);
+  const index = matchIndex(encoder.encode(key), keys.bytes);
+  if (index < 0) throw unauthorized('Incorrect API key provided.', 'invalid_api_key');
   // A fingerprint, not the key: safe to use as a rate-limit or cache key.
-  c.set('clientId', `key:${hex(given.subarray(0, 8))}`);
+  c.set('clientId', await keys.ids[index]!);
   return next();
 });

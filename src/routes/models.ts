@@ -23,9 +23,8 @@ export const models = new Hono<AppEnv>()
         if (!q.success) throw invalidValue('limit', 'limit: must be a whole number from 1 to 1000.');
         return c.json(await listAnthropicModels(c.var.services, { ...q.data, limit: Number(q.data.limit ?? 20) }));
       }
-      const { catalog } = c.var.services;
-      const listed = await catalog.listFor(c.req.valid('query').protocol);
-      return c.json({ object: 'list', data: listed.map((m) => catalog.toOpenAI(m)) });
+      const body = await c.var.services.catalog.openAIListJson(c.req.valid('query').protocol);
+      return c.body(body, 200, { 'content-type': 'application/json' });
     },
   )
   // Model ids contain slashes: @cf/meta/llama-3.1-8b-instruct.

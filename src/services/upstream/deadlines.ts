@@ -137,8 +137,11 @@ export function withDeadlines(upstream: Upstream, deadlines: Deadlines): Upstrea
     async run(model, inputs, options: RunOptions = {}) {
       const started = Date.now();
       const abort = new AbortController();
-      const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
-      const call = upstream.run(model, inputs, { ...options, signal });
+      // The client's signal forwarded by hand: AbortSignal.any costs more per call than the whole listener.
+      const outer = options.signal;
+      if (outer?.aborted) abort.abort(outer.reason);
+      else outer?.addEventListener('abort', () => abort.abort(outer.reason), { once: true });
+      const call = upstream.run(model, inputs, { ...options, signal: abort.signal });
       let result: unknown;
       try {
         result = await within(call, deadlines.firstByteMs, options.signal, () => {
