@@ -8,7 +8,7 @@ import type { AppEnv } from '../types';
 export const chat = new Hono<AppEnv>().post('/chat/completions', ...jsonBody(ChatCompletionRequest), async (c) => {
   const body = c.req.valid('json');
   c.set('model', body.model);
-  const result = await createChatCompletion(c.var.services, body, c.req.raw.signal);
+  const result = await createChatCompletion(c.get('services'), body, c.req.raw.signal);
   if (result.stream) return new Response(result.body, { headers: SSE_HEADERS });
   return c.json(result.body);
 });

@@ -21,19 +21,19 @@ export const models = new Hono<AppEnv>()
       if (wantsAnthropic(c)) {
         const q = AnthropicListModelsQuery.safeParse(c.req.query());
         if (!q.success) throw invalidValue('limit', 'limit: must be a whole number from 1 to 1000.');
-        return c.json(await listAnthropicModels(c.var.services, { ...q.data, limit: Number(q.data.limit ?? 20) }));
+        return c.json(await listAnthropicModels(c.get('services'), { ...q.data, limit: Number(q.data.limit ?? 20) }));
       }
-      const body = await c.var.services.catalog.openAIListJson(c.req.valid('query').protocol);
+      const body = await c.get('services').catalog.openAIListJson(c.req.valid('query').protocol);
       return c.body(body, 200, { 'content-type': 'application/json' });
     },
   )
   // Model ids contain slashes: @cf/meta/llama-3.1-8b-instruct.
   .get('/models/:id{.+}', async (c) => {
-    const { catalog } = c.var.services;
+    const { catalog } = c.get('services');
     const requested = c.req.param('id');
     c.set('model', requested);
     if (wantsAnthropic(c)) {
-      const described = await describeAnthropicModel(c.var.services, requested);
+      const described = await describeAnthropicModel(c.get('services'), requested);
       if (!described) throw modelNotFound(requested);
       return c.json(described);
     }

@@ -20,10 +20,13 @@ export function upstreamTimeout(model: string, ms: number, setting: 'UPSTREAM_TI
   return new ApiError(504, `Workers AI sent ${what} for ${secondsOf(ms)} (model \`${model}\`; the limit is ${setting}).`, 'server_error', null, 'upstream_timeout');
 }
 
-/** Resolves with `work`, or rejects when `ms` pass (after `onTimeout`) or `signal` aborts. */
-function within<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined, onTimeout: () => Error): Promise<T> {
+/** Resolves with `work`, or rejects when `ms` pass (after `onTimeout`) or `signal` aborts (aborting `forward` too). */
+function within<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined, forward: AbortController | undefined, onTimeout: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal!.reason);
+    const onAbort = () => {
+      forward?.abort(signal!.reason);
+      reject(signal!.reason);
+    };
     const timer = setTimeout(() => reject(onTimeout()), ms);
     const settle = () => {
       clearTimeout(timer);
@@ -136,15 +139,14 @@ export function withDeadlines(upstream: Upstream, deadlines: Deadlines): Upstrea
     kind: upstream.kind,
     async run(model, inputs, options: RunOptions = {}) {
       const started = Date.now();
+      // One signal for the transport: fired on timeout, or when the client goes away before the
+      // first byte (within() forwards it; afterwards a stream's cancel does). Cheaper per call
+      // than AbortSignal.any and a second listener on the request's signal.
       const abort = new AbortController();
-      // The client's signal forwarded by hand: AbortSignal.any costs more per call than the whole listener.
-      const outer = options.signal;
-      if (outer?.aborted) abort.abort(outer.reason);
-      else outer?.addEventListener('abort', () => abort.abort(outer.reason), { once: true });
       const call = upstream.run(model, inputs, { ...options, signal: abort.signal });
       let result: unknown;
       try {
-        result = await within(call, deadlines.firstByteMs, options.signal, () => {
+        result = await within(call, deadlines.firstByteMs, options.signal, abort, () => {
           const err = upstreamTimeout(model, deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'nothing');
           abort.abort(err);
           return err;
@@ -160,12 +162,12 @@ export function withDeadlines(upstream: Upstream, deadlines: Deadlines): Upstrea
       return result;
     },
     models() {
-      return within(upstream.models(), deadlines.firstByteMs, undefined, () =>
+      return within(upstream.models(), deadlines.firstByteMs, undefined, undefined, () =>
         upstreamTimeout('catalog', deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'no model catalog'),
       );
     },
     schema(model) {
-      return within(upstream.schema(model), deadlines.firstByteMs, undefined, () =>
+      return within(upstream.schema(model), deadlines.firstByteMs, undefined, undefined, () =>
         upstreamTimeout(model, deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'no model schema'),
       );
     },
