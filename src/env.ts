@@ -78,4 +78,14 @@ export interface Env {
   URL_FETCH_CONCURRENCY?: string;
   /** JSON object mapping Claude model families (opus, sonnet, haiku, claude) to Workers AI ids, merged over the defaults. */
   ANTHROPIC_MODEL_MAP?: string;
+  /** JSON object of `model: "auto"` preferences by need (default, vision, tools, reasoning): a model id or an array of ids each, merged over the defaults. */
+  AUTO_MODELS?: string;
+  /** Emulator only: JSON object `{"model id": code}`; that model's runs fail with the Workers AI code (3040, 5035, 5028, ...). */
+  EMULATOR_FAULTS?: string;
+  /** KV namespace of managed key definitions (docs/operators.md); with KEY_LEDGER, managed keys are on. */
+  KEYS?: KVNamespace;
+  /** Durable Object namespace of the KeyLedger class: each managed key's spend counter, rpm window and ledger. */
+  KEY_LEDGER?: DurableObjectNamespace;
+  /** Secret for /admin/keys and /admin/usage; unset = the admin API answers 404. */
+  ADMIN_API_KEY?: string;
 }
