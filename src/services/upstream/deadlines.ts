@@ -30,7 +30,9 @@ function within<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined
     const timer = setTimeout(() => reject(onTimeout()), ms);
     const settle = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      // With `forward`, the listener stays: a client gone later still aborts the call (a stream's
+      // upstream, a sibling run a failed batch cancels); rejecting a settled promise does nothing.
+      if (!forward) signal?.removeEventListener('abort', onAbort);
     };
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
@@ -140,7 +142,7 @@ export function withDeadlines(upstream: Upstream, deadlines: Deadlines): Upstrea
     async run(model, inputs, options: RunOptions = {}) {
       const started = Date.now();
       // One signal for the transport: fired on timeout, or when the client goes away before the
-      // first byte (within() forwards it; afterwards a stream's cancel does). Cheaper per call
+      // first byte or later (within() forwards it for the call's life). Cheaper per call
       // than AbortSignal.any and a second listener on the request's signal.
       const abort = new AbortController();
       const call = upstream.run(model, inputs, { ...options, signal: abort.signal });
