@@ -78,4 +78,6 @@ export interface Env {
   URL_FETCH_CONCURRENCY?: string;
   /** JSON object mapping Claude model families (opus, sonnet, haiku, claude) to Workers AI ids, merged over the defaults. */
   ANTHROPIC_MODEL_MAP?: string;
+  /** The Worker's static assets (`[assets]` in wrangler.toml: public/, built by scripts/build-docs.mjs): the pages of src/routes/pages.ts. */
+  ASSETS?: Fetcher;
 }
