@@ -1,3 +1,5 @@
+import { transformStream, type ByteTransformer } from './pull-stream';
+
 const encoder = new TextEncoder();
 
 /** One SSE event carrying `payload` as JSON. */
@@ -107,26 +109,15 @@ export class SseDecoder {
 }
 
 /**
- * Pipes an upstream byte stream into `transform` and returns its readable side. If the upstream
- * fails mid-way, `onError`'s bytes go in as a last event (and the transform flushes) instead of
+ * `source` through `transformer` (one pull-driven stream, lib/pull-stream.ts). If the upstream
+ * fails mid-way, `onError`'s bytes go in as a last event (and the transformer flushes) instead of
  * the client connection being torn down. Cancelling the result cancels the upstream.
  */
 export function pipeWithErrorEvent(
   source: ReadableStream<Uint8Array>,
-  transform: TransformStream<Uint8Array, Uint8Array>,
+  transformer: ByteTransformer,
   onError: (err: unknown) => Uint8Array,
 ): ReadableStream<Uint8Array> {
-  // preventAbort keeps the transform writable open after a source failure, so the error event can follow.
-  source.pipeTo(transform.writable, { preventAbort: true }).catch(async (err) => {
-    const writer = transform.writable.getWriter();
-    try {
-      // A blank line first: the failed source may have stopped inside an event, which must not swallow this one.
-      await writer.write(EVENT_END);
-      await writer.write(onError(err));
-      await writer.close();
-    } catch {
-      // The client side is already gone (cancelled or terminated): nothing left to tell.
-    }
-  });
-  return transform.readable;
+  // A blank line first: the failed source may have stopped inside an event, which must not swallow this one.
+  return transformStream(source, transformer, (err) => [EVENT_END, onError(err)]);
 }

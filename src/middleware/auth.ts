@@ -32,7 +32,7 @@ const unauthorized = (message: string, code: string) => new ApiError(401, messag
  * or an explicit ALLOW_ANONYMOUS=true serves; a real deployment refuses rather than run open.
  */
 export const auth = createMiddleware<AppEnv>(async (c, next) => {
-  const { config, transport } = c.var.services;
+  const { config, transport } = c.get('services');
   if (config.apiKeys.length === 0) {
     if (transport === 'emulator' || config.allowAnonymous) return next();
     throw unauthorized(

@@ -19,7 +19,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
     console.warn(JSON.stringify({ level: 'warn', msg: 'rate limiter unavailable', error: String(err) }));
   }
   if (!allowed) {
-    const retryAfter = c.var.services.config.rateLimitPeriodSeconds;
+    const retryAfter = c.get('services').config.rateLimitPeriodSeconds;
     c.header('retry-after', String(retryAfter));
     throw new ApiError(
       429,

@@ -2,7 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { sumCosts, type Charge } from '../services/billing';
 import { forRequest, getServices } from '../services';
 import type { AppEnv } from '../types';
-import { randomHex } from '../lib/random';
+import { uniqueHex } from '../lib/random';
 
 const STREAM_TYPES = /^(?:text\/event-stream|application\/x-ndjson)/;
 
@@ -13,7 +13,7 @@ const STREAM_TYPES = /^(?:text\/event-stream|application\/x-ndjson)/;
  */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
-  const requestId = `req_${randomHex()}`;
+  const requestId = `req_${uniqueHex()}`;
   c.set('requestId', requestId);
   c.header('x-request-id', requestId);
   // A misconfiguration throws here and is answered by the error handler (which keeps the header).

@@ -19,7 +19,7 @@ function isDeterministic(endpoint: string, body: unknown): boolean {
  * so one client never reads another's outputs.
  */
 export const responseCache = createMiddleware<AppEnv>(async (c, next) => {
-  const ttl = c.var.services.config.responseCacheTtlSeconds;
+  const ttl = c.get('services').config.responseCacheTtlSeconds;
   const endpoint = CACHEABLE_PATH.exec(c.req.path)?.[1];
   if (!ttl || !endpoint || c.req.method !== 'POST') return next();
 

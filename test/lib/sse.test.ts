@@ -43,7 +43,7 @@ describe('SSE', () => {
         else c.error(new Error('upstream died'));
       },
     });
-    const out = pipeWithErrorEvent(source, new TransformStream(), (err) => sseData({ error: (err as Error).message }));
+    const out = pipeWithErrorEvent(source, {}, (err) => sseData({ error: (err as Error).message }));
     // A blank line goes first, ending any event the source stopped inside (a no-op between events).
     expect(await new Response(out).text()).toBe('data: 1\n\n\n\ndata: {"error":"upstream died"}\n\n');
   });

@@ -19,7 +19,7 @@ import { buildConversation, checkMessages } from './messages';
 import { isEmptyAnswer, readAnswer, type ChatLogprobs } from './output';
 import { chatProfile, type ChatProfile } from './profile';
 import { reasoningInputs, splitThink, thinkingOf } from './reasoning';
-import { completionStream, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
+import { completionTransformer, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
 import { toolInputs, type ToolCall } from './tools';
 
 type Json = Record<string, unknown>;
@@ -267,7 +267,7 @@ export interface StreamOutput {
 
 /**
  * Runs every choice streaming and returns the client SSE stream: one upstream stream piped
- * through completionStream, or several merged as their events arrive.
+ * through completionTransformer (lib/pull-stream.ts), or several merged as their events arrive.
  */
 export async function streamRuns(services: Services, runs: readonly Run[], out: StreamOutput, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
   const single = runs.length === 1;
@@ -279,7 +279,7 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
     const source = result instanceof ReadableStream ? (result as ReadableStream<Uint8Array>) : streamOfCompletion(readAnswer(result, plan.model.id));
     return pipeWithErrorEvent(
       source,
-      completionStream({
+      completionTransformer({
         writer: out.writer(i),
         stops: plan.stops,
         maxTokens: plan.maxTokens,

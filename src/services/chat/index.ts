@@ -5,7 +5,7 @@ import { completeRuns, planChat, runsOf, streamRuns, totalUsage } from './engine
 import type { ChatLogprobs } from './output';
 import { chatWriter, type FinishReason } from './stream';
 import type { ToolCall } from './tools';
-import { randomHex } from '../../lib/random';
+import { uniqueHex } from '../../lib/random';
 
 export interface ChatCompletionMessage {
   role: 'assistant';
@@ -36,7 +36,7 @@ export type { ToolCall } from './tools';
 export async function createChatCompletion(services: Services, req: ChatCompletionRequest, signal?: AbortSignal): Promise<ChatResult> {
   const plan = await planChat(services, req, signal);
   const runs = runsOf([plan], req.n ?? 1);
-  const id = `chatcmpl-${randomHex()}`;
+  const id = `chatcmpl-${uniqueHex()}`;
   const created = Math.floor(Date.now() / 1000);
 
   if (req.stream === true) {

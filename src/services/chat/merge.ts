@@ -2,7 +2,7 @@ import { SSE_DONE } from '../../lib/sse';
 
 /**
  * Interleaves several SSE byte streams (one per choice, n > 1) into one, forwarding each chunk as
- * it arrives. Every source chunk must hold whole events, which completionStream guarantees.
+ * it arrives. Every source chunk must hold whole events, which completionTransformer guarantees (one pull-stream chunk holds whole events).
  * A source that ends after an error event (`failed(i)`) ends the whole stream: the others are
  * cancelled. Otherwise `tail()` gives the closing events (usage) before [DONE].
  */

@@ -144,7 +144,7 @@ export const streamTruncated = (model: string) =>
  * per upstream event as it arrives. Thinking goes to reasoning deltas, tool calls become
  * tool_calls deltas, stop sequences end the stream (and cancel the upstream).
  */
-export function completionStream(o: StreamOptions): TransformStream<Uint8Array, Uint8Array> {
+export function completionTransformer(o: StreamOptions): Transformer<Uint8Array, Uint8Array> {
   const { writer } = o;
   const decoder = new SseDecoder();
   const reader = new EventReader();
@@ -220,7 +220,7 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
 
   const fail = (c: Ctl, err: unknown) => {
     finished = true;
-    // Already OpenAI-shaped (a failure caught by pipeWithErrorEvent), or an upstream error event.
+    // Already OpenAI-shaped (a failure caught by transformStream's onError), or an upstream error event.
     const payload: ErrorBody =
       err && typeof err === 'object' && typeof (err as { type?: unknown }).type === 'string'
         ? { error: err as ErrorBody['error'] }
@@ -274,7 +274,7 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
     });
   };
 
-  return new TransformStream<Uint8Array, Uint8Array>({
+  return {
     start(c) {
       const bytes = writer.start();
       if (bytes) c.enqueue(bytes);
@@ -300,5 +300,5 @@ export function completionStream(o: StreamOptions): TransformStream<Uint8Array, 
       if (!sawEnd) return fail(c, streamTruncated(o.model).toJSON().error);
       finish(c, false);
     },
-  });
+  };
 }

@@ -10,7 +10,7 @@ import { completeRuns, planChat, runsOf, streamRuns, totalUsage } from '../chat/
 import { textWriter } from '../chat/stream';
 import type { Services } from '../index';
 import type { Usage } from '../usage';
-import { randomHex } from '../../lib/random';
+import { uniqueHex } from '../../lib/random';
 
 /** Upstream runs one request may fan out to (prompts x n). */
 export const MAX_COMPLETION_RUNS = 16;
@@ -66,7 +66,7 @@ export async function createCompletion(services: Services, req: CompletionReques
   const plans = await Promise.all(prompts.map((p) => planChat(services, chat(p), signal, { promptParam: 'prompt', rawPrompt: p })));
   const runs = runsOf(plans, n);
   const echoOf = (index: number) => (req.echo ? prompts[Math.floor(index / n)]! : '');
-  const id = `cmpl-${randomHex()}`;
+  const id = `cmpl-${uniqueHex()}`;
   const created = Math.floor(Date.now() / 1000);
 
   if (req.stream === true) {

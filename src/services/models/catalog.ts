@@ -108,7 +108,14 @@ export class Catalog {
 
   async listFor(protocol?: Protocol): Promise<CatalogModel[]> {
     const models = await this.list();
-    const servedBy = await Promise.all(models.map((m) => this.protocolsFor(m)));
+    // Only the classified tasks (image models) wait on a schema; the rest are known now, without a promise each.
+    const servedBy: (readonly Protocol[])[] = [];
+    const waits: Promise<void>[] = [];
+    models.forEach((m, i) => {
+      if (TASK_CLASSIFIERS[m.task?.name]) waits.push(this.protocolsFor(m).then((p) => void (servedBy[i] = p)));
+      else servedBy[i] = protocolsOf(m);
+    });
+    if (waits.length) await Promise.all(waits);
     // Retired models stay out of the list even while the catalog still carries them.
     return models.filter((m, i) => {
       const served = servedBy[i]!;

@@ -4,7 +4,8 @@ import type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage } from '..
 import { createChatCompletion, type ChatCompletion } from '../chat';
 import type { Services } from '../index';
 import { modelIdOf } from './models';
-import { doneReason, ns, ollamaNdjson, toolCallOf, type OllamaKind } from './stream';
+import { through } from '../../lib/pull-stream';
+import { doneReason, ns, ollamaTransformer, toolCallOf, type OllamaKind } from './stream';
 
 /**
  * The Ollama chat / generate API as a translator over createChatCompletion: Ollama request
@@ -137,7 +138,7 @@ async function complete(services: Services, run: Run, chat: ChatCompletionReques
   const result = await createChatCompletion(services, chat, signal);
   const thinking = run.think !== false;
   if (result.stream) {
-    return { stream: true, body: result.body.pipeThrough(ollamaNdjson({ kind: run.kind, model: run.model, started: run.started, thinking })) };
+    return { stream: true, body: through(result.body, ollamaTransformer({ kind: run.kind, model: run.model, started: run.started, thinking })) };
   }
   return { stream: false, body: fromCompletion(result.body, run, thinking) };
 }

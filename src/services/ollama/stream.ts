@@ -49,6 +49,11 @@ const encoder = new TextEncoder();
  * event becomes Ollama's `{"error": "..."}` line and ends the stream.
  */
 export function ollamaNdjson(o: NdjsonOptions): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream(ollamaTransformer(o));
+}
+
+/** ollamaNdjson's steps, for a stage without a stream of its own (lib/pull-stream.ts). */
+export function ollamaTransformer(o: NdjsonOptions): Transformer<Uint8Array, Uint8Array> {
   const head = `{"model":${JSON.stringify(o.model)},"created_at":"`;
   const line = (rest: string) => encoder.encode(`${head}${new Date().toISOString()}",${rest}}\n`);
   // `extra` lands inside `message` for chat and at the top level for generate, as Ollama puts it.
@@ -126,7 +131,7 @@ export function ollamaNdjson(o: NdjsonOptions): TransformStream<Uint8Array, Uint
     }
   };
 
-  return new TransformStream<Uint8Array, Uint8Array>({
+  return {
     transform(bytes, controller) {
       if (!ended) decoder.push(bytes, (data) => onEvent(controller, data));
     },
@@ -134,5 +139,5 @@ export function ollamaNdjson(o: NdjsonOptions): TransformStream<Uint8Array, Uint
       decoder.end((data) => onEvent(controller, data));
       if (!ended) end(controller);
     },
-  });
+  };
 }

@@ -5,6 +5,7 @@
  * written as a Response object or the Responses event stream. gpt-oss takes this path too: its
  * native Responses input and output are what the chat engine already speaks to it.
  */
+import { through, type ByteTransformer } from '../../lib/pull-stream';
 import type { CreateResponseRequest } from '../../schemas/responses';
 import { completeRuns, planChat, runsOf, streamRuns, type Choice } from '../chat/engine';
 import type { Services } from '../index';
@@ -80,7 +81,7 @@ export async function createResponse(services: Services, req: CreateResponseRequ
       const writer = responsesWriter(shell, storing);
       const body = await streamRuns(services, runs, { writer: () => writer, includeUsage: true, usage: (u) => writer.usage(u) }, signal);
       if (!storing) return { stream: true, body };
-      const closing = new TransformStream<Uint8Array, Uint8Array>({
+      const closing: ByteTransformer = {
         transform(chunk, c) {
           if (chunk.length) c.enqueue(chunk);
         },
@@ -88,8 +89,8 @@ export async function createResponse(services: Services, req: CreateResponseRequ
           const response = writer.completed();
           if (response) c.enqueue(writer.completedEvent(await keep(store, clientId, response, resolved)));
         },
-      });
-      return { stream: true, body: body.pipeThrough(closing) };
+      };
+      return { stream: true, body: through(body, closing) };
     }
     const [choice] = await completeRuns(services, runs, signal);
     const body = responseOf(shell, choice!);
