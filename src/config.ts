@@ -46,6 +46,20 @@ export const DEFAULT_CLAUDE_MODELS: Readonly<Record<ClaudeFamily, string>> = {
   haiku: '@cf/google/gemma-4-26b-a4b-it',
   claude: '@cf/zai-org/glm-4.7-flash',
 };
+/**
+ * Defaults for AUTO_MODELS: what `model: "auto"` tries first for each need, all live and free
+ * (../shared/workers-ai-models): a fast small model, a vision model (gemma-4 also calls tools and
+ * reasons, in 256k tokens of context), a tool caller, a reasoning model that takes reasoning_effort.
+ */
+export const DEFAULT_AUTO_MODELS: Readonly<Record<AutoNeed, readonly string[]>> = {
+  default: ['@cf/meta/llama-3.1-8b-instruct-fast', '@cf/zai-org/glm-4.7-flash'],
+  vision: ['@cf/google/gemma-4-26b-a4b-it', '@cf/meta/llama-4-scout-17b-16e-instruct'],
+  tools: ['@cf/zai-org/glm-4.7-flash', '@cf/meta/llama-3.3-70b-instruct-fp8-fast'],
+  reasoning: ['@cf/openai/gpt-oss-120b', '@cf/zai-org/glm-4.7-flash'],
+};
+export const AUTO_NEEDS = ['default', 'vision', 'tools', 'reasoning'] as const;
+export type AutoNeed = (typeof AUTO_NEEDS)[number];
+
 export const CLAUDE_FAMILIES = ['opus', 'sonnet', 'haiku', 'claude'] as const;
 export type ClaudeFamily = (typeof CLAUDE_FAMILIES)[number];
 
@@ -81,6 +95,8 @@ export interface Config {
   urlInputs: { maxCount: number; maxTotalBytes: number; concurrency: number };
   /** The Workers AI model a `claude-*` name runs, by family. */
   claudeModels: Readonly<Record<ClaudeFamily, string>>;
+  /** What `model: "auto"` tries first, by what the request needs. */
+  autoModels: Readonly<Record<AutoNeed, readonly string[]>>;
 }
 
 /** Bounds of a chunk size (characters), for RAG_CHUNK_SIZE and the request's chunk_size. */
@@ -141,6 +157,26 @@ function parseClaudeModels(raw: string | undefined): Record<ClaudeFamily, string
     }
     if (typeof target !== 'string' || !target.trim()) throw misconfigured(`ANTHROPIC_MODEL_MAP["${family}"] must be a model id.`);
     merged[family as ClaudeFamily] = target.trim();
+  }
+  return merged;
+}
+
+function parseAutoModels(raw: string | undefined): Record<AutoNeed, readonly string[]> {
+  const merged = { ...DEFAULT_AUTO_MODELS };
+  if (!raw?.trim()) return merged;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw misconfigured('AUTO_MODELS is not valid JSON.');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw misconfigured(`AUTO_MODELS must be a JSON object with keys among ${AUTO_NEEDS.join(', ')}.`);
+  for (const [need, target] of Object.entries(parsed)) {
+    const ids = Array.isArray(target) ? target : [target];
+    if (!(AUTO_NEEDS as readonly string[]).includes(need) || !ids.every((t) => typeof t === 'string' && t.trim())) {
+      throw misconfigured(`AUTO_MODELS["${need}"]: keys are ${AUTO_NEEDS.join(', ')}, each a model id or an array of ids.`);
+    }
+    merged[need as AutoNeed] = (ids as string[]).map((t) => t.trim());
   }
   return merged;
 }
@@ -239,5 +275,6 @@ export function parseConfig(env: Env): Config {
       concurrency: positiveInt('URL_FETCH_CONCURRENCY', env.URL_FETCH_CONCURRENCY, 4),
     },
     claudeModels: parseClaudeModels(env.ANTHROPIC_MODEL_MAP),
+    autoModels: parseAutoModels(env.AUTO_MODELS),
   };
 }

@@ -78,6 +78,10 @@ export interface Env {
   URL_FETCH_CONCURRENCY?: string;
   /** JSON object mapping Claude model families (opus, sonnet, haiku, claude) to Workers AI ids, merged over the defaults. */
   ANTHROPIC_MODEL_MAP?: string;
+  /** JSON object of `model: "auto"` preferences by need (default, vision, tools, reasoning): a model id or an array of ids each, merged over the defaults. */
+  AUTO_MODELS?: string;
+  /** Emulator only: JSON object `{"model id": code}`; that model's runs fail with the Workers AI code (3040, 5035, 5028, ...). */
+  EMULATOR_FAULTS?: string;
   /** The Worker's static assets (`[assets]` in wrangler.toml: public/, built by scripts/build-docs.mjs): the pages of src/routes/pages.ts. */
   ASSETS?: Fetcher;
 }

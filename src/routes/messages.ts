@@ -13,6 +13,7 @@ export const messages = new Hono<AppEnv>()
   .post('/messages', ...jsonBody(CreateMessageRequest, { narrowUnions: true }), async (c) => {
     const body = c.req.valid('json');
     c.set('model', body.model);
+    c.var.scope.user = body.metadata?.user_id ?? undefined;
     const result = await createMessage(c.var.services, body, { signal: c.req.raw.signal, requestId: c.get('requestId') });
     if (result.stream) return new Response(result.body, { headers: SSE_HEADERS });
     return c.json(result.body);

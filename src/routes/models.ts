@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { invalidValue, modelNotFound } from '../errors';
 import { AnthropicListModelsQuery, ListModelsQuery } from '../schemas/models';
+import { AUTO, AUTO_MODEL } from '../services/chat/auto';
 import { PROTOCOLS } from '../services/models/protocols';
 import { describeAnthropicModel, listAnthropicModels } from '../services/messages/models';
 import type { AppEnv } from '../types';
@@ -24,8 +25,10 @@ export const models = new Hono<AppEnv>()
         return c.json(await listAnthropicModels(c.var.services, { ...q.data, limit: Number(q.data.limit ?? 20) }));
       }
       const { catalog } = c.var.services;
-      const listed = await catalog.listFor(c.req.valid('query').protocol);
-      return c.json({ object: 'list', data: listed.map((m) => catalog.toOpenAI(m)) });
+      const { protocol } = c.req.valid('query');
+      const listed = await catalog.listFor(protocol);
+      const auto = !protocol || protocol === 'openai-chat' ? [AUTO_MODEL] : [];
+      return c.json({ object: 'list', data: [...listed.map((m) => catalog.toOpenAI(m)), ...auto] });
     },
   )
   // Model ids contain slashes: @cf/meta/llama-3.1-8b-instruct.
@@ -38,6 +41,7 @@ export const models = new Hono<AppEnv>()
       if (!described) throw modelNotFound(requested);
       return c.json(described);
     }
+    if (requested === AUTO) return c.json(AUTO_MODEL);
     const model = await catalog.describe(requested);
     if (!model) throw modelNotFound(requested);
     return c.json({ ...catalog.toOpenAI(model), id: requested });

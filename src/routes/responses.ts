@@ -23,6 +23,7 @@ export const responses = new Hono<AppEnv>()
   .post('/responses', ...jsonBody(CreateResponseRequest, { narrowUnions: true }), async (c) => {
     const body = c.req.valid('json');
     c.set('model', body.model);
+    Object.assign(c.var.scope, { user: body.user, metadata: body.metadata ?? undefined });
     const result = await createResponse(c.var.services, body, { clientId: c.get('clientId'), signal: c.req.raw.signal });
     if (result.stream) return new Response(result.body, { headers: SSE_HEADERS });
     return c.json(result.body);

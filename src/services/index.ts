@@ -6,6 +6,7 @@ import type { RequestScope } from './scope';
 import { createResponsesStore, type ResponsesStore } from './responses/store';
 import { createRag, type RagSetup } from './rag';
 import { offlineKitOf } from './offline';
+import { withGatewayMetadata } from './upstream/metadata';
 import { createUpstream, transportKind, type TransportKind, type Upstream } from './upstream';
 
 /** Everything a route needs, built once per environment and kept for the isolate's life. */
@@ -24,8 +25,12 @@ export interface Services {
   request?: RequestScope;
 }
 
-/** These services for one request: the same shared parts, with the request's scope. */
-export const forRequest = (services: Services, request: RequestScope): Services => ({ ...services, request });
+/** These services for one request: the same shared parts, with the request's scope (and, through a gateway, its metadata on every run). */
+export const forRequest = (services: Services, request: RequestScope): Services => ({
+  ...services,
+  request,
+  ...(services.config.gateway && { upstream: withGatewayMetadata(services.upstream, request) }),
+});
 
 const byEnv = new WeakMap<object, Services>();
 

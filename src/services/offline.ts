@@ -15,7 +15,7 @@ export interface KvLike {
 }
 
 export interface OfflineKit {
-  emulator(options?: { plan?: 'free' | 'paid' }): Upstream;
+  emulator(options?: { plan?: 'free' | 'paid'; faults?: string }): Upstream;
   memoryKv(): KvLike;
   memoryVectorIndex(): VectorIndex;
   memoryChunkStore(): ChunkStore;

@@ -12,6 +12,11 @@ export interface RequestScope {
   metadata?: Readonly<Record<string, unknown>>;
   /** Each finished upstream run's cost (a request may run several: n > 1, batches, failover). */
   onCharge?(charge: Charge): void;
+  /**
+   * Aliases of this caller only, consulted before MODEL_ALIASES: the hook for a managed key's
+   * default model or failover chain (`{ "default": ["@cf/a", "@cf/b"] }`).
+   */
+  aliases?: Readonly<Record<string, string | readonly string[]>>;
   /** The Workers AI model that answered, when routing chose it (failover chains, `model: "auto"`). */
   onModel?(model: string): void;
 }

@@ -21,6 +21,7 @@
  * - embeddings are unit vectors built from the text's words (see `vector`): texts sharing words
  *   score higher against each other, so RAG search works offline.
  */
+import { proxyMisconfigured } from '../../errors';
 import { UpstreamError, type CatalogModel, type ModelSchema, type RunOptions, type Upstream } from '../../services/upstream/types';
 import { RETIRED } from '../../services/models/lifecycle.generated';
 import { CATALOG, hash, hex, modelInfo, requiredFor, schemaFor, type ModelInfo } from './catalog';
@@ -624,9 +625,29 @@ function run(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown
 export interface EmulatorOptions {
   /** `free`: paid-only models answer 403 / 5035, as on a Workers Free account (EMULATOR_PLAN). */
   plan?: 'free' | 'paid';
+  /** EMULATOR_FAULTS: JSON `{"model id": code}`; that model's runs fail with that Workers AI code (failover demos and tests). */
+  faults?: string;
+}
+
+/** The HTTP status Workers AI answers each code with (WORKERS_AI.md "Errors"). */
+const FAULT_STATUS: Record<number, number> = { 3040: 429, 3036: 429, 4006: 429, 5035: 403, 3007: 408, 10000: 401 };
+
+function faultsOf(raw: string | undefined): Record<string, number> {
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!isObj(parsed) || !Object.values(parsed).every((c) => Number.isInteger(c))) {
+    throw proxyMisconfigured('EMULATOR_FAULTS must be a JSON object of model id -> Workers AI error code, e.g. {"@cf/zai-org/glm-4.7-flash": 3040}.');
+  }
+  return parsed as Record<string, number>;
 }
 
 export function createEmulator(opts: EmulatorOptions = {}): Upstream {
+  const faults = faultsOf(opts.faults);
   return {
     kind: 'emulator',
     async run(model: string, inputs: unknown, options?: RunOptions) {
@@ -634,6 +655,8 @@ export function createEmulator(opts: EmulatorOptions = {}): Upstream {
       const m = modelInfo(model);
       if (!m && Object.hasOwn(RETIRED, model)) throw new UpstreamError(`5028: This model was deprecated on ${RETIRED[model]![0]}`, 5028, 400);
       if (!m) throw new UpstreamError(`5007: No such model ${model} or task`, 5007, 400);
+      const fault = Object.hasOwn(faults, model) ? faults[model]! : undefined;
+      if (fault !== undefined) throw new UpstreamError(`${fault}: EMULATOR_FAULTS makes ${model} fail with this code.`, fault, FAULT_STATUS[fault] ?? 400);
       if (opts.plan === 'free' && m.flags.includes('$')) {
         throw new UpstreamError(`5035: ${model} requires the Workers Paid plan. Upgrade at https://dash.cloudflare.com to use this model.`, 5035, 403);
       }

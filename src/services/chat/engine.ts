@@ -3,14 +3,16 @@
  * (capability checks, conversation, inputs for the model's dialect), run it once per choice,
  * and read the answers back, whole or as a stream.
  */
-import { invalidValue, notSupported, unsupportedParameter } from '../../errors';
+import { ApiError, invalidValue, notSupported, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { ResolvedModel } from '../models/catalog';
 import { charge, pricedUsage, sumCosts } from '../billing';
 import type { Services } from '../index';
 import { pipeWithErrorEvent, sseData } from '../../lib/sse';
 import { firstStopMatch } from '../../lib/stop-sequences';
-import { upstreamCall } from '../upstream/errors';
+import { toApiError } from '../upstream/errors';
+import { UpstreamError } from '../upstream/types';
+import { AUTO, autoChain } from './auto';
 import { estimateTokens, sumDetails, tokensOfChars, usageOf, type Usage } from '../usage';
 import { fitMaxTokens } from './context';
 import { jsonModeInputs } from './json-mode';
@@ -39,6 +41,8 @@ export interface ChatPlan {
   think?: { implicit: boolean };
   /** The client's prompt_cache_key: routes the run to the prefix cache that holds its prompt. */
   sessionAffinity?: string;
+  /** The plan for the next model of the chain (planned once, on first use), when there is one. */
+  next?: () => Promise<ChatPlan | undefined>;
 }
 
 /** One finished choice, in OpenAI terms. */
@@ -107,14 +111,42 @@ function schemaInputs(req: ChatCompletionRequest, profile: ChatProfile, model: s
   return out;
 }
 
-export async function planChat(
-  services: Services,
-  req: ChatCompletionRequest,
-  signal?: AbortSignal,
-  options: { promptParam?: string; rawPrompt?: string } = {},
-): Promise<ChatPlan> {
+interface PlanOptions {
+  promptParam?: string;
+  rawPrompt?: string;
+}
+
+/** The client's model name in the catalog: the caller's own aliases first, `auto` picked for this request. */
+async function resolveChat(services: Services, req: ChatCompletionRequest): Promise<ResolvedModel> {
+  let aliases = services.request?.aliases;
+  if (req.model === AUTO && !Object.hasOwn(services.config.aliases, AUTO) && !(aliases && Object.hasOwn(aliases, AUTO))) {
+    aliases = { ...aliases, [AUTO]: await autoChain(services, req) };
+  }
+  return services.catalog.resolve(req.model, 'openai-chat', aliases);
+}
+
+export async function planChat(services: Services, req: ChatCompletionRequest, signal?: AbortSignal, options: PlanOptions = {}): Promise<ChatPlan> {
   rejectUnsupported(req);
-  const model = await services.catalog.resolve(req.model, 'openai-chat');
+  return planFor(services, req, await resolveChat(services, req), signal, options);
+}
+
+/**
+ * The plan for the first of `fallbacks` that can serve the request (one that cannot, say without
+ * tool calling, is skipped), carrying the rest as its own fallbacks.
+ */
+async function planFallback(services: Services, req: ChatCompletionRequest, requested: string, fallbacks: readonly string[], signal: AbortSignal | undefined, options: PlanOptions): Promise<ChatPlan | undefined> {
+  for (let i = 0; i < fallbacks.length; i++) {
+    try {
+      const model = await services.catalog.resolve(fallbacks[i]!, 'openai-chat');
+      return await planFor(services, req, { ...model, requested, fallbacks: fallbacks.slice(i + 1) }, signal, options);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+    }
+  }
+  return undefined;
+}
+
+async function planFor(services: Services, req: ChatCompletionRequest, model: ResolvedModel, signal: AbortSignal | undefined, options: PlanOptions): Promise<ChatPlan> {
   const profile = chatProfile(model.id, model.entry, await services.catalog.schema(model.id));
   const extra = schemaInputs(req, profile, req.model);
 
@@ -168,8 +200,22 @@ export async function planChat(
     // JSON mode constrains the whole output to JSON: no implicit thinking block to look for.
     think: profile.reasoning ? { implicit: profile.implicitThink && !jsonMode } : undefined,
     ...(req.prompt_cache_key && { sessionAffinity: req.prompt_cache_key }),
+    ...(model.fallbacks?.length && { next: once(() => planFallback(services, req, model.requested, model.fallbacks!, signal, options)) }),
   };
 }
+
+const once = <T>(f: () => T): (() => T) => {
+  let done: { value: T } | undefined;
+  return () => (done ??= { value: f() }).value;
+};
+
+/**
+ * Refusals the next model of a chain answers instead: out of capacity (3040, or a 429 without a
+ * code), the Workers Paid plan needed (5035), the model retired (5028). Not the daily quota
+ * (3036 / 4006: the whole account is out) and not bad input: every model would refuse those.
+ */
+export const failsOver = (err: unknown): err is UpstreamError =>
+  err instanceof UpstreamError && (err.code === 3040 || err.code === 5035 || err.code === 5028 || (err.code === undefined && err.status === 429));
 
 /** Estimated prompt tokens of the tool definitions sent upstream (~4 characters per token). */
 const toolTokens = (tools: Json): number => (tools.tools ? estimateTokens(JSON.stringify(tools.tools)) : 0);
@@ -180,7 +226,7 @@ const toolTokens = (tools: Json): number => (tools.tools ? estimateTokens(JSON.s
  */
 export async function countPromptTokens(services: Services, req: ChatCompletionRequest): Promise<number> {
   rejectUnsupported(req);
-  const model = await services.catalog.resolve(req.model, 'openai-chat');
+  const model = await resolveChat(services, req);
   const profile = chatProfile(model.id, model.entry);
   return checkMessages(req.messages, profile, req.model).promptTokens + toolTokens(toolInputs(req, profile));
 }
@@ -188,18 +234,35 @@ export async function countPromptTokens(services: Services, req: ChatCompletionR
 /** The runs for n choices of each plan, in choice order. */
 export const runsOf = (plans: readonly ChatPlan[], n: number): Run[] => plans.flatMap((plan) => Array.from({ length: n }, (_, copy) => ({ plan, copy })));
 
-async function runUpstream(services: Services, { plan, copy }: Run, stream: boolean, signal?: AbortSignal): Promise<unknown> {
-  const id = plan.model.id;
-  let inputs = plan.inputs;
-  // Several choices from one seed would all be the same answer.
-  if (copy && typeof inputs.seed === 'number') inputs = { ...inputs, seed: inputs.seed + copy };
-  const options = { signal, ...(plan.sessionAffinity && { sessionAffinity: plan.sessionAffinity }) };
-  const out = await upstreamCall(id, () => services.upstream.run(id, stream ? { ...inputs, stream: true } : inputs, options));
-  // gpt-oss and kimi over REST answer a streaming call with an empty JSON result: ask again without streaming.
-  if (stream && !(out instanceof ReadableStream) && isEmptyAnswer(out)) {
-    return upstreamCall(id, () => services.upstream.run(id, inputs, options));
+/**
+ * Runs one choice (streaming where the client asked and the model can), down the plan's failover
+ * chain: a refused run (see failsOver) goes to the next model, planned for it. Every model but
+ * the last is asked to fail fast rather than queue (rejectIfBusy). Resolves with the answer and
+ * the plan of the model that gave it; a stream has started (its first byte is the client's) once
+ * the run resolves, so it never fails over later.
+ */
+async function runUpstream(services: Services, run: Run, streaming: boolean, signal?: AbortSignal): Promise<{ out: unknown; plan: ChatPlan }> {
+  for (let plan = run.plan; ; ) {
+    const id = plan.model.id;
+    const stream = streaming && plan.canStream;
+    let inputs = plan.inputs;
+    // Several choices from one seed would all be the same answer.
+    if (run.copy && typeof inputs.seed === 'number') inputs = { ...inputs, seed: inputs.seed + run.copy };
+    const options = { signal, ...(plan.sessionAffinity && { sessionAffinity: plan.sessionAffinity }), ...(plan.next && { rejectIfBusy: true }) };
+    try {
+      let out = await services.upstream.run(id, stream ? { ...inputs, stream: true } : inputs, options);
+      // gpt-oss and kimi over REST answer a streaming call with an empty JSON result: ask again without streaming.
+      if (stream && !(out instanceof ReadableStream) && isEmptyAnswer(out)) out = await services.upstream.run(id, inputs, options);
+      services.request?.onModel?.(id);
+      return { out, plan };
+    } catch (err) {
+      if (!failsOver(err)) throw err instanceof UpstreamError ? toApiError(err, id) : err;
+      const next = await plan.next?.();
+      if (!next) throw toApiError(err, id);
+      console.warn(JSON.stringify({ level: 'warn', msg: 'model refused, failing over', model: plan.model.requested, from: id, to: next.model.id, code: err.code ?? err.status }));
+      plan = next;
+    }
   }
-  return out;
 }
 
 /** The usage of the first run of each plan: n copies share one prompt, counted once. */
@@ -239,8 +302,7 @@ function billed(services: Services, plan: ChatPlan, usage: Usage): Usage {
 /** Runs every choice without streaming and reads the answers. */
 export async function completeRuns(services: Services, runs: readonly Run[], signal?: AbortSignal): Promise<Choice[]> {
   const outs = await Promise.all(runs.map((run) => runUpstream(services, run, false, signal)));
-  return outs.map((out, i) => {
-    const plan = runs[i]!.plan;
+  return outs.map(({ out, plan }) => {
     const c = readAnswer(out, plan.model.id);
     let content = c.text;
     let reasoning = c.reasoning;
@@ -273,9 +335,8 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
   const single = runs.length === 1;
   const usages: Usage[] = [];
   const failed: boolean[] = [];
-  const upstreams = await Promise.all(runs.map((run) => runUpstream(services, run, run.plan.canStream, signal)));
-  const streams = upstreams.map((result, i) => {
-    const plan = runs[i]!.plan;
+  const upstreams = await Promise.all(runs.map((run) => runUpstream(services, run, true, signal)));
+  const streams = upstreams.map(({ out: result, plan }, i) => {
     const source = result instanceof ReadableStream ? (result as ReadableStream<Uint8Array>) : streamOfCompletion(readAnswer(result, plan.model.id));
     return pipeWithErrorEvent(
       source,

@@ -49,6 +49,8 @@ export function isChatSchema(schema: ModelSchema): boolean {
 /** What a client's model name leads to in the catalog. */
 interface Lookup {
   entry?: CatalogModel;
+  /** The live models after `entry` in its alias chain: where a refused run fails over to. */
+  fallbacks?: string[];
   retired?: { day: string; replacement?: string };
 }
 
@@ -59,7 +61,12 @@ export interface ResolvedModel {
   id: string;
   /** Catalog entry, absent only when the catalog could not be read. */
   entry?: CatalogModel;
+  /** The live models after `id` in the alias's chain, in order: each answers if the one before is refused (3040, 5035, 5028). */
+  fallbacks?: readonly string[];
 }
+
+/** Aliases for one request (a managed key's default model or chain, `model: "auto"`), consulted before MODEL_ALIASES. */
+export type RequestAliases = Readonly<Record<string, string | readonly string[]>>;
 
 function createdSeconds(model: CatalogModel): number {
   if (!model.created_at) return 0;
@@ -124,9 +131,10 @@ export class Catalog {
   }
 
   /** An alias's targets in order (MODEL_ALIASES may give a replacement chain); undefined when `requested` is no alias. Own keys only. */
-  private aliasChain(requested: string): readonly string[] | undefined {
-    if (!Object.hasOwn(this.aliases, requested)) return undefined;
-    const target = this.aliases[requested]!;
+  private aliasChain(requested: string, extra?: RequestAliases): readonly string[] | undefined {
+    const aliases = extra && Object.hasOwn(extra, requested) ? extra : this.aliases;
+    if (!Object.hasOwn(aliases, requested)) return undefined;
+    const target = aliases[requested]!;
     return typeof target === 'string' ? [target] : target;
   }
 
@@ -153,16 +161,19 @@ export class Catalog {
    * then the documented successor of its first target (logged once); a retired model named
    * directly is reported with its replacement.
    */
-  private lookup(requested: string, byName: Map<string, CatalogModel>, log = true): Lookup {
+  private lookup(requested: string, byName: Map<string, CatalogModel>, log = true, extra?: RequestAliases): Lookup {
     const find = (name: string) => byName.get(name) ?? this.findShortName(byName, name);
-    const chain = this.aliasChain(requested);
+    const chain = this.aliasChain(requested, extra);
     if (chain) {
+      const live: CatalogModel[] = [];
       for (const target of chain) {
-        const entry = find(target);
-        if (entry && !retiredOn(entry.name, entry)) {
-          if (log && target !== chain[0]) this.logMove(requested, chain[0]!, entry.name, 'replacement chain');
-          return { entry };
-        }
+        const e = find(target);
+        if (e && !retiredOn(e.name, e) && !live.includes(e)) live.push(e);
+      }
+      const entry = live[0];
+      if (entry) {
+        if (log && entry !== find(chain[0]!)) this.logMove(requested, chain[0]!, entry.name, 'replacement chain');
+        return { entry, fallbacks: live.slice(1).map((e) => e.name) };
       }
       const first = chain[0] ?? '';
       const healed = this.successorIn(find(first)?.name ?? retiredIdFor(first) ?? first, byName);
@@ -218,16 +229,17 @@ export class Catalog {
   }
 
   /** Resolves a client model name (alias, full id or unique short name) and checks it can serve `protocol`. */
-  async resolve(requested: string, protocol: Protocol): Promise<ResolvedModel> {
+  async resolve(requested: string, protocol: Protocol, aliases?: RequestAliases): Promise<ResolvedModel> {
     let byName: Map<string, CatalogModel>;
     try {
       byName = await this.byName();
     } catch (err) {
       // Catalog unreachable: let the upstream judge the model (5007 still maps to 404, 5028 to a retirement).
       console.warn(JSON.stringify({ level: 'warn', msg: 'model catalog unavailable', error: String(err) }));
-      return { requested, id: this.aliasChain(requested)?.[0] ?? requested };
+      const chain = this.aliasChain(requested, aliases) ?? [requested];
+      return { requested, id: chain[0]!, fallbacks: chain.slice(1) };
     }
-    const found = this.lookup(requested, byName);
+    const found = this.lookup(requested, byName, true, aliases);
     if (found.retired) throw modelRetired(requested, found.retired.day, found.retired.replacement);
     const entry = found.entry;
     if (!entry) throw modelNotFound(requested);
@@ -244,7 +256,7 @@ export class Catalog {
         'model_not_supported',
       );
     }
-    return { requested, id: entry.name, entry };
+    return { requested, id: entry.name, entry, ...(found.fallbacks?.length && { fallbacks: found.fallbacks }) };
   }
 
   /** Whether a Text Generation model's schema (when one is readable) takes chat input. */

@@ -10,11 +10,14 @@ export function createBindingUpstream(ai: Ai, gateway?: RunOptions['gateway']): 
     kind: 'binding',
     async run(model, inputs, options: RunOptions = {}) {
       try {
+        const gw = options.gateway ?? gateway;
         // The binding's types only know literal model names; ids here come from the live catalog.
-        return await (ai.run as (m: string, i: unknown, o: AiOptions) => Promise<unknown>)(model, inputs, {
+        // rejectIfBusy is documented (changelog 2026-09-17) but not yet in @cloudflare/workers-types 5.20261117.1.
+        return await (ai.run as (m: string, i: unknown, o: AiOptions & { rejectIfBusy?: boolean }) => Promise<unknown>)(model, inputs, {
           ...(options.signal && { signal: options.signal }),
-          ...((options.gateway ?? gateway) && { gateway: options.gateway ?? gateway }),
+          ...(gw && { gateway: options.metadata ? { ...gw, metadata: options.metadata } : gw }),
           ...(options.sessionAffinity && { extraHeaders: { [SESSION_AFFINITY_HEADER]: options.sessionAffinity } }),
+          ...(options.rejectIfBusy && { rejectIfBusy: true }),
         });
       } catch (err) {
         throw toUpstreamError(err);

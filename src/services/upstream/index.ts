@@ -62,5 +62,5 @@ function createTransport(env: Env, gateway?: Config['gateway'], offline?: Offlin
   );
   const plan = env.EMULATOR_PLAN?.trim().toLowerCase();
   if (plan && plan !== 'free' && plan !== 'paid') throw misconfigured(`EMULATOR_PLAN must be free or paid (got "${plan}").`);
-  return offline.emulator({ plan: plan === 'free' ? 'free' : 'paid' });
+  return offline.emulator({ plan: plan === 'free' ? 'free' : 'paid', ...(env.EMULATOR_FAULTS?.trim() && { faults: env.EMULATOR_FAULTS }) });
 }

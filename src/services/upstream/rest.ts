@@ -42,6 +42,9 @@ async function headOf(res: Response): Promise<string> {
   return text.slice(0, MAX_ERROR_BODY);
 }
 
+/** JSON with every non-ASCII character escaped: a header value must be ASCII (a user name may not be). */
+const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** The Cloudflare REST API: for running outside Workers, or with an API token instead of the binding. */
 export function createRestUpstream(settings: RestSettings): Upstream {
   const root = `${settings.baseUrl.replace(/\/+$/, '')}/accounts/${encodeURIComponent(settings.accountId)}/ai`;
@@ -115,10 +118,16 @@ export function createRestUpstream(settings: RestSettings): Upstream {
         headers: {
           'content-type': raw?.contentType ?? 'application/json',
           ...gatewayHeaders,
+          ...(gateway && options.metadata && { 'cf-aig-metadata': asciiJson(options.metadata) }),
           ...(options.sessionAffinity && { [SESSION_AFFINITY_HEADER]: options.sessionAffinity }),
         },
         // Buffered so the upload has a Content-Length; the proxy built or checked this body itself.
-        body: raw ? (raw.body instanceof ReadableStream ? await new Response(raw.body).arrayBuffer() : raw.body) : JSON.stringify(inputs),
+        // rejectIfBusy goes in the body's `options` over REST (only JSON bodies have one).
+        body: raw
+          ? raw.body instanceof ReadableStream
+            ? await new Response(raw.body).arrayBuffer()
+            : raw.body
+          : JSON.stringify(options.rejectIfBusy ? { ...(inputs as object), options: { rejectIfBusy: true } } : inputs),
         signal: options.signal,
       });
       const type = res.headers.get('content-type') ?? '';

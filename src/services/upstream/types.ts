@@ -32,7 +32,16 @@ export interface RunOptions {
    * over REST, `extraHeaders` on the binding, so requests sharing a prompt prefix meet one cache.
    */
   sessionAffinity?: string;
+  /**
+   * Fail at once with 3040 instead of waiting in Workers AI's capacity queue (`rejectIfBusy`,
+   * changelog 2026-09-17): set when another model of a failover chain can answer instead.
+   */
+  rejectIfBusy?: boolean;
+  /** AI Gateway metadata (key name, user, client metadata): at most 5 entries, sent only through a gateway. */
+  metadata?: GatewayMetadata;
 }
+
+export type GatewayMetadata = Readonly<Record<string, string | number | boolean>>;
 
 /** The header Workers AI routes prefix caching by. */
 export const SESSION_AFFINITY_HEADER = 'x-session-affinity';

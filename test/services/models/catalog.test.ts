@@ -26,6 +26,8 @@ describe('GET /v1/models', () => {
       '@cf/mistralai/mistral-small-3.1-24b-instruct',
       '@cf/moonshotai/kimi-k2.6',
       '@cf/llava-hf/llava-1.5-7b-hf',
+      // model: "auto" picks one of the chat models per request (services/chat/auto.ts).
+      'auto',
     ]);
     // Classification and translation models have no OpenAI endpoint.
     expect(ids).not.toContain('@cf/huggingface/distilbert-sst-2-int8');
@@ -57,6 +59,7 @@ describe('GET /v1/models', () => {
         '@cf/mistralai/mistral-small-3.1-24b-instruct',
         '@cf/moonshotai/kimi-k2.6',
         '@cf/llava-hf/llava-1.5-7b-hf',
+        'auto',
       ],
     ],
     ['openai-embeddings', ['@cf/baai/bge-base-en-v1.5']],
@@ -93,7 +96,8 @@ describe('GET /v1/models', () => {
       return many.slice((page - 1) * per_page, page * per_page);
     };
     const body = await jsonOf(await call(bindingEnv(ai), '/v1/models'));
-    expect(body.data).toHaveLength(150);
+    expect(body.data).toHaveLength(151);
+    expect(body.data.at(-1).id).toBe('auto');
     expect(ai.modelCalls).toEqual([{ page: 1, per_page: 100 }, { page: 2, per_page: 100 }]);
   });
 
@@ -127,7 +131,7 @@ describe('the emulator catalog', () => {
   it('is marked synthetic in owned_by and lists real Workers AI ids', async () => {
     const body = await jsonOf(await call({ LOG_REQUESTS: 'false' }, '/v1/models?protocol=openai-chat'), 'ListModelsResponse');
     expect(body.data.length).toBeGreaterThan(5);
-    expect(body.data.every((m: any) => m.owned_by === 'workers-ai-emulator')).toBe(true);
+    expect(body.data.filter((m: any) => m.id !== 'auto').every((m: any) => m.owned_by === 'workers-ai-emulator')).toBe(true);
     expect(body.data.map((m: any) => m.id)).toContain('@cf/meta/llama-3.1-8b-instruct-fast');
   });
 });

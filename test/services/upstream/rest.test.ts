@@ -30,7 +30,7 @@ describe('REST transport', () => {
     const api = fakeCloudflareApi({ token: TOKEN, account: 'acct1' });
     install(api);
     const body = await jsonOf(await call(env(), '/v1/models?protocol=openai-chat'), 'ListModelsResponse');
-    expect(body.data).toHaveLength(14);
+    expect(body.data).toHaveLength(15); // 14 chat models and `auto`
     const search = api.seen.filter((r) => r.url.pathname.endsWith('/models/search'));
     expect(search[0]!.url.searchParams.get('per_page')).toBe('100');
     expect(search[0]!.url.searchParams.get('page')).toBe('1');
