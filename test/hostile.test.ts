@@ -132,12 +132,25 @@ async function bombIdat(): Promise<Uint8Array> {
 
 describe('decompression bomb', () => {
   // No time is asserted; the timeout only leaves room for a loaded machine (the figure is npm run bench:bomb).
-  it('a 2048x2048 RGBA mask whose data inflates to 512 MiB is refused, and the model never called', { timeout: 30_000 }, async () => {
+  it('a 2048x2048 RGBA mask whose data inflates to 512 MiB is refused from its header when the image is smaller', async () => {
+    const bomb = pngFile(2048, 2048, 6, await bombIdat());
+    const ai = imageAI();
+    const res = await call(bindingEnv(ai), '/v1/images/edits', {
+      method: 'POST',
+      raw: editForm({ prompt: 'autumn', model: INPAINT }, [['image', png(16, 16, [10, 120, 200]), 'photo.png'], ['mask', bomb, 'mask.png']]),
+    });
+    await expectError(res, 400, { param: 'mask', message: /The mask is 2048x2048; it must have the same dimensions as the image \(16x16\)/ });
+    expect(ai.calls).toHaveLength(0);
+  });
+
+  // No time is asserted; the timeout only leaves room for a loaded machine (the figure is npm run bench:bomb).
+  it('the same bomb with a 2048x2048 image is refused once it passes the 16 MiB those dimensions need', { timeout: 30_000 }, async () => {
     const idat = await bombIdat();
     expect(idat.length).toBe(BOMB_IDAT_BYTES);
     const bomb = pngFile(2048, 2048, 6, idat);
     const ai = imageAI();
-    const photo = png(16, 16, [10, 120, 200]);
+    // Only the image's header is read, so a 2048x2048 PNG header over a token IDAT stands for the photo.
+    const photo = pngFile(2048, 2048, 2, new Uint8Array([120, 156, 3, 0, 0, 0, 0, 1]));
     const res = await call(bindingEnv(ai), '/v1/images/edits', {
       method: 'POST',
       raw: editForm({ prompt: 'autumn', model: INPAINT }, [['image', photo, 'photo.png'], ['mask', bomb, 'mask.png']]),
@@ -149,7 +162,7 @@ describe('decompression bomb', () => {
   it('a mask declaring more pixels than the limit is refused before inflating', async () => {
     const res = await call(bindingEnv(imageAI()), '/v1/images/edits', {
       method: 'POST',
-      raw: editForm({ prompt: 'autumn', model: INPAINT }, [['image', png(16, 16, [1, 2, 3]), 'a.png'], ['mask', pngFile(65535, 65535, 6, new Uint8Array([120, 156, 3, 0, 0, 0, 0, 1])), 'm.png']]),
+      raw: editForm({ prompt: 'autumn', model: INPAINT }, [['image', pngFile(65535, 65535, 2, new Uint8Array([1])), 'a.png'], ['mask', pngFile(65535, 65535, 6, new Uint8Array([120, 156, 3, 0, 0, 0, 0, 1])), 'm.png']]),
     });
     await expectError(res, 400, { param: 'mask', message: /at most/ });
   });

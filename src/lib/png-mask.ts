@@ -26,29 +26,31 @@ async function through(bytes: Uint8Array, transform: TransformStream<Uint8Array,
   return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(transform)).arrayBuffer());
 }
 
-/** Input fed to the inflater this many bytes at a time: deflate expands at most ~1032x, so one piece yields ~1 MiB at most. */
-const INFLATE_PIECE = 1024;
+/** Deflate expands at most ~1032x: input fed in pieces of at most budget/1032 bytes cannot overshoot the budget by more than one 1 KiB piece's output. */
+const MAX_RATIO = 1032;
 
 /**
- * Inflates zlib `data` into exactly `expected` bytes, refusing it the moment it would give more
- * (a decompression bomb stops at `expected` plus one piece's output, never at what it claims).
+ * Inflates zlib `data`, handing the output to `sink` as it comes, and refuses it the moment it
+ * gives more than `expected` bytes: a decompression bomb costs at most `expected` bytes of
+ * inflating and never sits in memory whole (nothing here holds more than the inflater's last chunk).
  */
-async function inflateExactly(data: Uint8Array, expected: number): Promise<Uint8Array> {
-  const out = new Uint8Array(expected);
+async function inflateCapped(data: Uint8Array, expected: number, sink: (chunk: Uint8Array) => void): Promise<void> {
   const ds = new DecompressionStream('deflate');
   const writer = ds.writable.getWriter();
   const reader = ds.readable.getReader();
+  let size = 0;
   let stopped = false;
   const feeding = (async () => {
-    for (let at = 0; at < data.length && !stopped; at += INFLATE_PIECE) await writer.write(data.subarray(at, at + INFLATE_PIECE));
+    for (let at = 0; at < data.length && !stopped; ) {
+      const piece = Math.min(64 * 1024, Math.max(1024, Math.floor((expected - size) / MAX_RATIO)));
+      await writer.write(data.subarray(at, (at += piece)));
+    }
     if (!stopped) await writer.close();
   })().catch(() => undefined);
-  let size = 0;
   try {
     for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      if (size + r.value.byteLength > expected) throw new MaskError('The mask PNG holds more image data than its dimensions declare.');
-      out.set(r.value, size);
-      size += r.value.byteLength;
+      if ((size += r.value.byteLength) > expected) throw new MaskError('The mask PNG holds more image data than its dimensions declare.');
+      sink(r.value);
     }
   } catch (err) {
     stopped = true;
@@ -58,7 +60,6 @@ async function inflateExactly(data: Uint8Array, expected: number): Promise<Uint8
   }
   await feeding;
   if (size !== expected) throw new MaskError('The mask PNG is truncated.');
-  return out;
 }
 
 interface Png {
@@ -96,30 +97,37 @@ const paeth = (a: number, b: number, c: number) => {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 };
 
-/** Undoes PNG row filters one row at a time, handing each decoded row to `row`. */
-function unfilter(raw: Uint8Array, height: number, stride: number, bpp: number, row: (line: Uint8Array, y: number) => void): void {
-  if (raw.length < height * (stride + 1)) throw new MaskError('The mask PNG is truncated.');
-  let prev = new Uint8Array(stride);
-  let cur = new Uint8Array(stride);
-  for (let y = 0, p = 0; y < height; y++, p += stride + 1) {
-    const filter = raw[p]!;
-    const line = raw.subarray(p + 1, p + 1 + stride);
-    for (let i = 0; i < stride; i++) {
-      const left = i >= bpp ? cur[i - bpp]! : 0;
-      const up = prev[i]!;
-      const x = line[i]!;
-      switch (filter) {
-        case 0: cur[i] = x; break;
-        case 1: cur[i] = x + left; break;
-        case 2: cur[i] = x + up; break;
-        case 3: cur[i] = x + ((left + up) >> 1); break;
-        case 4: cur[i] = x + paeth(left, up, i >= bpp ? prev[i - bpp]! : 0); break;
-        default: throw new MaskError('The mask PNG is corrupt (unknown row filter).');
-      }
-    }
-    row(cur, y);
+/**
+ * Undoes PNG row filters one row at a time as the inflated bytes arrive (each row is its filter
+ * byte then `stride` bytes), handing each decoded row to `row`: two rows in memory, never the image.
+ */
+function unfilter(stride: number, bpp: number, row: (line: Uint8Array, y: number) => void): (chunk: Uint8Array) => void {
+  // Each buffer is a filter byte then the row; the previous row is the other buffer.
+  let prev = new Uint8Array(stride + 1);
+  let cur = new Uint8Array(stride + 1);
+  let filled = 0;
+  let y = 0;
+  const decode = () => {
+    const filter = cur[0]!;
+    const line = cur.subarray(1);
+    const above = prev.subarray(1);
+    // One loop per filter (not a switch per byte): 2048x2048 RGBA is 16 M bytes.
+    if (filter === 1) for (let i = bpp; i < stride; i++) line[i] = line[i]! + line[i - bpp]!;
+    else if (filter === 2) for (let i = 0; i < stride; i++) line[i] = line[i]! + above[i]!;
+    else if (filter === 3) for (let i = 0; i < stride; i++) line[i] = line[i]! + (((i >= bpp ? line[i - bpp]! : 0) + above[i]!) >> 1);
+    else if (filter === 4) for (let i = 0; i < stride; i++) line[i] = line[i]! + (i >= bpp ? paeth(line[i - bpp]!, above[i]!, above[i - bpp]!) : above[i]!);
+    else if (filter !== 0) throw new MaskError('The mask PNG is corrupt (unknown row filter).');
+    row(line, y++);
     [prev, cur] = [cur, prev];
-  }
+  };
+  return (chunk) => {
+    for (let at = 0; at < chunk.length; ) {
+      const take = Math.min(chunk.length - at, stride + 1 - filled);
+      cur.set(chunk.subarray(at, at + take), filled);
+      at += take;
+      if ((filled += take) === stride + 1) decode(), (filled = 0);
+    }
+  };
 }
 
 /** An 8-bit grayscale PNG of `pixels` (width * height bytes, no filter bytes). */
@@ -151,8 +159,12 @@ async function grayPng(width: number, height: number, pixels: Uint8Array): Promi
  * repainted and opaque ones kept. A PNG without transparency is taken as already being a
  * black-and-white inpainting mask and returned unchanged.
  */
-export async function inpaintingMask(png: Uint8Array): Promise<Uint8Array> {
+export async function inpaintingMask(png: Uint8Array, image?: { width: number; height: number }): Promise<Uint8Array> {
   const { width, height, bitDepth, colorType, interlace, idat, trns } = parse(png);
+  // OpenAI's rule (the mask has the image's dimensions) also bounds what the mask may inflate to.
+  if (image && (width !== image.width || height !== image.height)) {
+    throw new MaskError(`The mask is ${width}x${height}; it must have the same dimensions as the image (${image.width}x${image.height}).`);
+  }
   const channels = CHANNELS[colorType];
   if (!channels) throw new MaskError(`The mask PNG has an invalid colour type (${colorType}).`);
   const hasAlpha = colorType === 4 || colorType === 6 || (colorType === 3 && trns !== undefined);
@@ -166,15 +178,14 @@ export async function inpaintingMask(png: Uint8Array): Promise<Uint8Array> {
   const alphaAt = colorType === 3 ? -1 : bpp - bitDepth / 8;
   const idatBytes = new Uint8Array(idat.reduce((n, c) => n + c.length, 0));
   idat.reduce((at, c) => (idatBytes.set(c, at), at + c.length), 0);
-  // Dimensions and the pixel limit are checked above, before a byte is inflated.
-  const raw = await inflateExactly(idatBytes, height * (stride + 1));
   const gray = new Uint8Array(width * height);
-  unfilter(raw, height, stride, bpp, (line, y) => {
+  // Dimensions and the pixel limit are checked above, before a byte is inflated.
+  await inflateCapped(idatBytes, height * (stride + 1), unfilter(stride, bpp, (line, y) => {
     const base = y * width;
     for (let x = 0; x < width; x++) {
       const alpha = alphaAt < 0 ? (trns![line[x]!] ?? 255) : line[x * bpp + alphaAt]!;
       gray[base + x] = 255 - alpha;
     }
-  });
+  }));
   return grayPng(width, height, gray);
 }

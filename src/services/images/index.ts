@@ -5,6 +5,7 @@ import { OUTPUT_FORMAT, readImageOutput, sniffImage, type ImageData } from './da
 import { DEFAULT_IMG2IMG_MODEL, DEFAULT_INPAINTING_MODEL, imageProfile, whyNot, type ImageProfile } from '../models/images';
 import type { Services } from '../index';
 import { MaskError, inpaintingMask } from '../../lib/png-mask';
+import { imageSize } from '../../lib/sniff';
 import { upstreamCall } from '../upstream/errors';
 import { charge, costFor, sumCosts, tilesOf, type Cost } from '../billing';
 import type { CatalogModel } from '../upstream';
@@ -201,10 +202,10 @@ async function readUpload(file: File, param: string, limit: number | undefined):
   return { bytes, mime };
 }
 
-async function readMask(file: File): Promise<Uint8Array> {
+async function readMask(file: File, image: Upload): Promise<Uint8Array> {
   const { bytes } = await readUpload(file, 'mask', MAX_ARRAY_IMAGE_BYTES);
   try {
-    return await inpaintingMask(bytes);
+    return await inpaintingMask(bytes, imageSize(image.bytes));
   } catch (err) {
     if (err instanceof MaskError) throw invalid('mask', err.message);
     throw err;
@@ -241,7 +242,7 @@ export async function editImages(services: Services, req: ImageEditRequest, ctx:
     const images = uploads.map((u, i): [string, Blob] => [`input_image_${i}`, new Blob([u.bytes], { type: u.mime })]);
     inputs = () => multipart([['prompt', req.prompt], ...sizeFields(size), ...images]);
   } else {
-    const mask = req.mask && (await readMask(req.mask));
+    const mask = req.mask && (await readMask(req.mask, uploads[0]!));
     const strength = req.strength ?? (mode === 'image' ? IMG2IMG_STRENGTH[req.input_fidelity ?? 'default'] : undefined);
     // The image models' schemas take bytes as arrays of 0-255 numbers.
     const body = {

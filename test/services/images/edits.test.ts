@@ -91,7 +91,7 @@ describe('POST /v1/images/edits: inpainting (image + mask)', () => {
 
   it('is the default model when a mask is sent without a model; strength passes through', async () => {
     const ai = imageAI();
-    const mask = await rgbaPng(4, 4, () => 0);
+    const mask = await rgbaPng(16, 16, () => 0);
     await images(await edit(bindingEnv(ai), { strength: 0.6 }, [['image', PHOTO, 'photo.png'], ['mask', mask, 'mask.png']]));
     expect(ai.calls[0]!.model).toBe(INPAINT);
     expect(ai.calls[0]!.inputs.strength).toBe(0.6);
@@ -102,6 +102,18 @@ describe('POST /v1/images/edits: inpainting (image + mask)', () => {
     const bw = png(16, 16, [255, 255, 255]);
     await images(await edit(bindingEnv(ai), { model: INPAINT }, [['image', PHOTO, 'photo.png'], ['mask', bw, 'mask.png']]));
     expect(ai.calls[0]!.inputs.mask).toEqual([...bw]);
+  });
+
+  it("a mask of other dimensions than the image is refused (OpenAI's rule), the model never called", async () => {
+    const ai = imageAI();
+    for (const mask of [await rgbaPng(4, 4, () => 0), png(16, 8, [255, 255, 255])]) {
+      const res = await edit(bindingEnv(ai), { model: INPAINT }, [['image', PHOTO, 'photo.png'], ['mask', mask, 'mask.png']]);
+      await expectError(res, 400, { param: 'mask', message: /must have the same dimensions as the image \(16x16\)/ });
+    }
+    // A JPEG image's size is read from its frame header: the 8x8 JPEG takes an 8x8 mask, not a 16x16 one.
+    await images(await edit(bindingEnv(ai), { model: INPAINT }, [['image', JPEG, 'photo.jpg'], ['mask', await rgbaPng(8, 8, () => 0), 'mask.png']]));
+    await expectError(await edit(bindingEnv(ai), { model: INPAINT }, [['image', JPEG, 'photo.jpg'], ['mask', await rgbaPng(16, 16, () => 0), 'mask.png']]), 400, { message: /\(8x8\)/ });
+    expect(ai.calls).toHaveLength(1);
   });
 });
 
@@ -200,7 +212,8 @@ describe('POST /v1/images/edits: bad input', () => {
     ['a truncated PNG', pngFile(4, 4, 6, new Uint8Array([1, 2, 3, 4, 5])).subarray(0, 40), /truncated|no image data/],
   ])('a mask that is %s is a 400 on mask', async (_, mask, message) => {
     const ai = imageAI();
-    await expectError(await edit(bindingEnv(ai), { model: INPAINT }, [['image', PHOTO, 'a.png'], ['mask', mask, 'm.png']]), 400, { param: 'mask', message });
+    // The masks are 4x4, as the image is (a mask must have the image's dimensions).
+    await expectError(await edit(bindingEnv(ai), { model: INPAINT }, [['image', png(4, 4, [1, 2, 3]), 'a.png'], ['mask', mask, 'm.png']]), 400, { param: 'mask', message });
     expect(ai.calls).toHaveLength(0);
   });
 
