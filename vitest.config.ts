@@ -25,7 +25,9 @@ export default defineConfig({
         compatibilityFlags: ['nodejs_compat', 'enable_request_signal'],
         // A real (local) Rate Limiting binding for test/production.test.ts.
         ratelimits: { RATE_LIMITER: { namespace_id: '1001', simple: { limit: 3, period: 60 } } },
-        kvNamespaces: ['RESPONSE_CACHE_KV', 'RESPONSES_STORE_KV'],
+        kvNamespaces: ['RESPONSE_CACHE_KV', 'RESPONSES_STORE_KV', 'KEYS_KV'],
+        // Managed keys (test/keys/): the KeyLedger Durable Object exported by src/dev.ts, run in workerd.
+        durableObjects: { KEY_LEDGER: { className: 'KeyLedger', useSQLite: true } },
         // IMAGES_BUCKET: a local R2 bucket for the stored-image tests (test/support/images.ts).
         r2Buckets: ['IMAGES_BUCKET'],
         // RAG_DB: a local D1 database for the RAG tests (Vectorize has no local simulation: test/support/vectorize.ts fakes it).

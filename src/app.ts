@@ -9,6 +9,7 @@ import { ollamaErrors } from './middleware/ollama-errors';
 import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { responseCache } from './middleware/response-cache';
+import { admin } from './routes/admin';
 import { audio } from './routes/audio';
 import { chat } from './routes/chat';
 import { completions } from './routes/completions';
@@ -47,6 +48,8 @@ export const app = new Hono<AppEnv>()
   .use(anthropicErrors)
   .route('/', health)
   .route('/', pages)
+  // Its own key (ADMIN_API_KEY), so before the client-key auth.
+  .route('/admin', admin)
   // Before auth: stored image URLs are capabilities that an <img src> can load (see routes/image-files.ts).
   .route('/v1', imageFiles)
   .use(auth)

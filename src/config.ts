@@ -97,6 +97,8 @@ export interface Config {
   claudeModels: Readonly<Record<ClaudeFamily, string>>;
   /** What `model: "auto"` tries first, by what the request needs. */
   autoModels: Readonly<Record<AutoNeed, readonly string[]>>;
+  /** The admin API's key (ADMIN_API_KEY); undefined = the admin API is off. */
+  adminApiKey?: string;
 }
 
 /** Bounds of a chunk size (characters), for RAG_CHUNK_SIZE and the request's chunk_size. */
@@ -276,5 +278,6 @@ export function parseConfig(env: Env): Config {
     },
     claudeModels: parseClaudeModels(env.ANTHROPIC_MODEL_MAP),
     autoModels: parseAutoModels(env.AUTO_MODELS),
+    adminApiKey: env.ADMIN_API_KEY?.trim() || undefined,
   };
 }

@@ -16,3 +16,6 @@ export const devWorker = {
 };
 
 export default devWorker satisfies ExportedHandler<Env>;
+
+// The managed keys' Durable Object, bound in wrangler.dev.toml and vitest.config.ts.
+export { KeyLedger } from './services/keys/ledger-object';

@@ -84,4 +84,10 @@ export interface Env {
   EMULATOR_FAULTS?: string;
   /** The Worker's static assets (`[assets]` in wrangler.toml: public/, built by scripts/build-docs.mjs): the pages of src/routes/pages.ts. */
   ASSETS?: Fetcher;
+  /** KV namespace of managed key definitions (docs/operators.md); with KEY_LEDGER, managed keys are on. */
+  KEYS?: KVNamespace;
+  /** Durable Object namespace of the KeyLedger class: each managed key's spend counter, rpm window and ledger. */
+  KEY_LEDGER?: DurableObjectNamespace;
+  /** Secret for /admin/keys and /admin/usage; unset = the admin API answers 404. */
+  ADMIN_API_KEY?: string;
 }

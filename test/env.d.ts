@@ -6,6 +6,8 @@ declare namespace Cloudflare {
     RESPONSES_STORE_KV: KVNamespace;
     RAG_DB: D1Database;
     ASSETS: Fetcher;
+    KEYS_KV: KVNamespace;
+    KEY_LEDGER: DurableObjectNamespace;
   }
 }
 

@@ -8,3 +8,10 @@ export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.t
 export const sha256 = async (text: string): Promise<Uint8Array> => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 
 export const sha256Hex = async (text: string): Promise<string> => toHex(await sha256(text));
+
+/**
+ * Whether two secrets are equal, in time independent of where they differ: their SHA-256
+ * digests (fixed length) are compared with timingSafeEqual.
+ */
+export const sameSecret = async (given: string, expected: string): Promise<boolean> =>
+  crypto.subtle.timingSafeEqual(await sha256(given), await sha256(expected));

@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../types';
 import { sha256 as digest } from '../lib/hash';
+import { meterManagedKey } from './managed-key';
 
 /** Digests of the configured keys, computed once per configuration rather than per request. */
 const keyDigests = new WeakMap<readonly string[], Promise<Uint8Array[]>>();
@@ -28,13 +29,15 @@ function presentedKey(authorization: string | undefined, apiKey: string | undefi
 const unauthorized = (message: string, code: string) => new ApiError(401, message, 'invalid_request_error', null, code);
 
 /**
- * Bearer (or x-api-key) auth against PROXY_API_KEY. With no key configured, only the emulator
- * or an explicit ALLOW_ANONYMOUS=true serves; a real deployment refuses rather than run open.
+ * Bearer (or x-api-key) auth against PROXY_API_KEY, then against the managed keys (KEYS, found
+ * by the presented key's digest). With no key of either kind configured, only the emulator or an
+ * explicit ALLOW_ANONYMOUS=true serves; a real deployment refuses rather than run open.
  */
 export const auth = createMiddleware<AppEnv>(async (c, next) => {
-  const { config, transport } = c.get('services');
-  if (config.apiKeys.length === 0) {
-    if (transport === 'emulator' || config.allowAnonymous) return next();
+  const { config, transport, keys } = c.get('services');
+  const open = config.apiKeys.length === 0 && (transport === 'emulator' || config.allowAnonymous);
+  if (open && !keys) return next();
+  if (config.apiKeys.length === 0 && !keys && !open) {
     throw unauthorized(
       'This proxy has no API key configured, so it refuses to serve. Set PROXY_API_KEY (wrangler secret put PROXY_API_KEY), or set ALLOW_ANONYMOUS=true to serve without authentication.',
       'proxy_key_not_configured',
@@ -42,14 +45,23 @@ export const auth = createMiddleware<AppEnv>(async (c, next) => {
   }
   const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
   if (!key) {
+    if (open) return next();
     throw unauthorized(
       "You didn't provide an API key. Send it as an Authorization: Bearer header (or x-api-key).",
       'missing_api_key',
     );
   }
   const given = await digest(key);
-  if (!(await isAccepted(given, config.apiKeys))) throw unauthorized('Incorrect API key provided.', 'invalid_api_key');
-  // A fingerprint, not the key: safe to use as a rate-limit or cache key.
-  c.set('clientId', `key:${hex(given.subarray(0, 8))}`);
-  return next();
+  if (await isAccepted(given, config.apiKeys)) {
+    // A fingerprint, not the key: safe to use as a rate-limit or cache key.
+    c.set('clientId', `key:${hex(given.subarray(0, 8))}`);
+    return next();
+  }
+  const managed = keys && (await keys.store.byHash(hex(given)));
+  if (managed) return meterManagedKey(c, keys, managed, next);
+  // An open deployment (the emulator, ALLOW_ANONYMOUS) serves unknown keys as before.
+  if (open) return next();
+  throw unauthorized('Incorrect API key provided.', 'invalid_api_key');
 });
+
+export { presentedKey, unauthorized };

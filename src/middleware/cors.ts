@@ -6,7 +6,7 @@ type Cors = ReturnType<typeof honoCors>;
 const byOrigins = new WeakMap<object, Cors>();
 
 /** Response headers a browser client may read (retry headers for the SDKs' retry logic). */
-const EXPOSE_HEADERS = ['x-request-id', 'retry-after', 'x-should-retry', 'x-rag-sources', 'x-request-cost', 'x-request-neurons', 'x-model-used', 'deprecation', 'sunset'];
+const EXPOSE_HEADERS = ['x-request-id', 'retry-after', 'x-should-retry', 'x-rag-sources', 'x-request-cost', 'x-request-neurons', 'x-model-used', 'x-budget-reset', 'deprecation', 'sunset'];
 const EXPOSE = EXPOSE_HEADERS.join(',');
 
 const build = (origins: '*' | readonly string[]) =>

@@ -7,6 +7,7 @@ import { createResponsesStore, type ResponsesStore } from './responses/store';
 import { createRag, type RagSetup } from './rag';
 import { offlineKitOf } from './offline';
 import { withGatewayMetadata } from './upstream/metadata';
+import { createManagedKeys, type ManagedKeys } from './keys';
 import { createUpstream, transportKind, type TransportKind, type Upstream } from './upstream';
 
 /** Everything a route needs, built once per environment and kept for the isolate's life. */
@@ -21,6 +22,8 @@ export interface Services {
   rag: RagSetup;
   /** Stored responses (RESPONSES_STORE, or in-memory on the emulator); undefined = nothing is stored. */
   responsesStore?: ResponsesStore;
+  /** Managed keys (KEYS + KEY_LEDGER bound); undefined = off. */
+  keys?: ManagedKeys;
   /** The current request's scope: set per request on a copy of these services (see forRequest). */
   request?: RequestScope;
 }
@@ -44,6 +47,7 @@ export function getServices(env: Env): Services {
     const upstream = createUpstream(env, config, offline);
     services = { config, transport, upstream, catalog: new Catalog(upstream, config.catalogTtlMs, config.aliases, transport), rag: createRag(env, offline) };
     services.responsesStore = createResponsesStore(env.RESPONSES_STORE, offline?.memoryKv(), config.responsesStoreTtlSeconds);
+    services.keys = createManagedKeys(env);
     if (env.IMAGES_BUCKET) services.images = new ImageStore(env.IMAGES_BUCKET, config.imageUrlTtlMs);
     byEnv.set(env, services);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256, sha256Hex, toHex } from '../../src/lib/hash';
+import { sameSecret, sha256, sha256Hex, toHex } from '../../src/lib/hash';
 
 describe('hash', () => {
   it('sha256 of UTF-8 text matches the published test vectors', async () => {
@@ -11,5 +11,11 @@ describe('hash', () => {
   it('toHex writes two lower-case digits per byte', () => {
     expect(toHex(Uint8Array.of(0, 1, 0xab, 0xff))).toBe('0001abff');
     expect(toHex(new Uint8Array(0))).toBe('');
+  });
+
+  it('sameSecret compares secrets of any length', async () => {
+    expect(await sameSecret('sk-admin', 'sk-admin')).toBe(true);
+    expect(await sameSecret('sk-admin', 'sk-admiN')).toBe(false);
+    expect(await sameSecret('', 'sk-admin')).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { ApiError, modelNotFound } from '../../errors';
+import { AUTO } from '../chat/auto';
 import { numericProperty } from '../models/catalog';
 import { protocolsOf, type Protocol } from '../models/protocols';
 import type { Services } from '../index';
@@ -74,17 +75,14 @@ function modifiedAt(services: Services, model: CatalogModel): string {
 
 const served = (model: CatalogModel) => protocolsOf(model).some((p) => OLLAMA_PROTOCOLS.includes(p));
 
-/** GET /api/tags: the real catalog, with sizes 0 because no weights are stored anywhere. */
+/** GET /api/tags: the real catalog, then `auto` (a model picked per request), with sizes 0 because no weights are stored anywhere. */
 export async function listTags(services: Services) {
   const models = (await services.catalog.list()).filter(served);
-  return {
-    models: await Promise.all(
-      models.map(async (m) => {
-        const name = ollamaName(m.name);
-        return { name, model: name, modified_at: modifiedAt(services, m), size: 0, digest: await digestOf(m.name), details: detailsOf(m.name) };
-      }),
-    ),
+  const tag = async (id: string, modified: string) => {
+    const name = ollamaName(id);
+    return { name, model: name, modified_at: modified, size: 0, digest: await digestOf(id), details: detailsOf(id) };
   };
+  return { models: await Promise.all([...models.map((m) => tag(m.name, modifiedAt(services, m))), tag(AUTO, UNKNOWN_TIME)]) };
 }
 
 const flag = (model: CatalogModel, id: string) => {
@@ -94,6 +92,12 @@ const flag = (model: CatalogModel, id: string) => {
 
 /** POST /api/show: what the catalog knows, in Ollama's shape; no modelfile, template or parameters exist. */
 export async function showModel(services: Services, requested: string) {
+  // `auto` picks a model that can serve the request: images, tools and thinking included.
+  if (modelIdOf(requested) === AUTO) {
+    const details = detailsOf(AUTO);
+    const modelInfo = { 'general.architecture': AUTO, 'general.basename': AUTO };
+    return { modelfile: '', parameters: '', template: '', details, model_info: modelInfo, capabilities: ['completion', 'tools', 'vision', 'thinking'], modified_at: UNKNOWN_TIME };
+  }
   const entry = await services.catalog.describe(modelIdOf(requested));
   if (!entry) throw modelNotFound(requested);
   if (!served(entry)) {

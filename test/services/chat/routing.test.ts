@@ -284,6 +284,16 @@ describe('model: "auto"', () => {
     expect(ollama.headers.get('x-model-used')).toBe(B);
   });
 
+  it('Ollama lists it in /api/tags and describes it in /api/show', async () => {
+    const tags = await (await call(emulatorEnv(), '/api/tags')).json<any>();
+    expect(tags.models.at(-1)).toMatchObject({ name: 'auto:latest', model: 'auto:latest', size: 0 });
+    const show = await (await postJson(emulatorEnv(), '/api/show', { model: 'auto:latest' })).json<any>();
+    expect(show.capabilities).toEqual(['completion', 'tools', 'vision', 'thinking']);
+    const chat = await postJson(emulatorEnv(), '/api/chat', { model: 'auto:latest', messages: hi, stream: false });
+    expect(chat.headers.get('x-model-used')).toBe(B);
+    expect((await chat.json<any>()).model).toBe('auto:latest');
+  });
+
   it('is listed in /v1/models and described at /v1/models/auto', async () => {
     const list = await jsonOf(await call(emulatorEnv(), '/v1/models'), 'ListModelsResponse');
     expect(list.data.map((m: any) => m.id)).toContain('auto');

@@ -98,6 +98,7 @@ describe('GET /api/version, /api/tags, /api/ps', () => {
       '@cf/mistralai/mistral-small-3.1-24b-instruct:latest',
       '@cf/moonshotai/kimi-k2.6:latest',
       '@cf/llava-hf/llava-1.5-7b-hf:latest',
+      'auto:latest',
     ]);
     const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(MODEL))), (b) => b.toString(16).padStart(2, '0')).join('');
     expect(body.models[0]).toEqual({
