@@ -69,13 +69,13 @@ async function resolveModel(services: Services, requested: string, protocol: Pro
 
 /**
  * What `n` images cost: output tiles from the size sent (or the model's fixed size), input tiles
- * from the uploads' sizes when known. Steps are the model's own default, which the proxy does not
- * know: a model priced per step has a null cost rather than a guess.
+ * from the uploads' sizes when known. Steps are the model's own default (the proxy sends none),
+ * from its schema: a model priced per step without a known default has a null cost, not a guess.
  */
 function billImages(services: Services, model: ImageModel, n: number, size: Size | undefined): Cost {
   const fixed = model.profile.fixedSize ? parseSize(model.profile.fixedSize) : undefined;
   const out = size ?? fixed;
-  const one = costFor(model.entry, { tiles: out && tilesOf(out.width, out.height) });
+  const one = costFor(model.entry, { tiles: out && tilesOf(out.width, out.height), steps: model.profile.defaultSteps });
   const total = sumCosts(Array.from({ length: n }, () => one));
   charge(services, model.id, total);
   return total;

@@ -26,6 +26,8 @@ export interface ImageProfile {
   /** The size a model without size parameters always produces, when known. */
   fixedSize?: string;
   promptMax?: number;
+  /** The steps a request that names none runs (the schema's `num_steps`/`steps` default): what a per-step price is billed for. */
+  defaultSteps?: number;
   /** Most input images a `references` model takes. */
   maxImages?: number;
   /** Where this profile came from. */
@@ -42,7 +44,8 @@ const FLUX2: Known = { input: 'multipart', output: 'base64', generates: true, ed
 const BUILTIN: Readonly<Record<string, Known>> = {
   '@cf/black-forest-labs/flux-1-schnell': { input: 'json', output: 'base64', generates: true, fixedSize: '1024x1024', promptMax: 2048 },
   '@cf/leonardo/lucid-origin': { input: 'json', output: 'base64', generates: true, size: { min: 1, max: 2500 } },
-  '@cf/leonardo/phoenix-1.0': { input: 'json', output: 'binary', generates: true, size: { min: 1, max: 2048 } },
+  // defaultSteps: its schema's num_steps default (the proxy sends none; priced per step).
+  '@cf/leonardo/phoenix-1.0': { input: 'json', output: 'binary', generates: true, size: { min: 1, max: 2048 }, defaultSteps: 25 },
   '@cf/stabilityai/stable-diffusion-xl-base-1.0': SD,
   '@cf/bytedance/stable-diffusion-xl-lightning': SD,
   '@cf/lykon/dreamshaper-8-lcm': SD,
@@ -95,9 +98,12 @@ export function profileFromSchema(id: string, schema: ModelSchema): ImageProfile
     ...roleByName(id, required.includes('image') || required.includes('image_b64'), required.includes('mask')),
     ...('width' in props && { size: { min: Math.max(1, num(width.minimum) ?? 1, num(height.minimum) ?? 1), ...(maxes.length && { max: Math.min(...maxes) }) } }),
     ...(num(obj(props.prompt).maxLength) && { promptMax: num(obj(props.prompt).maxLength) }),
+    ...(defaultSteps(props) !== undefined && { defaultSteps: defaultSteps(props) }),
     source: 'schema',
   };
 }
+
+const defaultSteps = (props: Json): number | undefined => num(obj(props.num_steps).default) ?? num(obj(props.steps).default);
 
 /** No table entry and no schema: judge by the name, and let the upstream judge sizes. */
 export function profileFromName(id: string): ImageProfile {

@@ -155,6 +155,21 @@ describe('cost in answers', () => {
     expect(body.usage.cost).toBeCloseTo(1.5 * rate(WHISPER, 'per audio minute'), 15);
   });
 
+  it('an image priced per tile and per step is billed for the steps its schema defaults to; without a known default, null', async () => {
+    const PHOENIX = '@cf/leonardo/phoenix-1.0';
+    const png = () => new ReadableStream({ start: (c) => (c.enqueue(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0])), c.close()) });
+    const env = { ...pricedEnv(() => png()), MAX_IMAGE_COUNT: '2' };
+    const res = await postJson(env, '/v1/images/generations', { model: PHOENIX, prompt: 'a fox', size: '1024x1024', n: 2 });
+    const body = await jsonOf(res);
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    // 1024x1024 = 4 tiles of 512x512; phoenix's schema: num_steps defaults to 25.
+    const one = 4 * rate(PHOENIX, 'per 512 by 512 tile') + 25 * rate(PHOENIX, 'per step');
+    expect(body.cost).toBeCloseTo(2 * one, 12);
+    expect(Number(res.headers.get('x-request-cost'))).toBeCloseTo(2 * one, 12);
+    const lucid = await jsonOf(await postJson(pricedEnv(() => ({ image: btoa(String.fromCharCode(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0)) })), '/v1/images/generations', { model: '@cf/leonardo/lucid-origin', prompt: 'a fox', size: '1024x1024' }));
+    expect(lucid).toMatchObject({ cost: null, neurons: null });
+  });
+
   it('the header is exposed to browsers (CORS)', async () => {
     const env = pricedEnv(() => ({ response: 'Hello!', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
     const res = await postJson(env, '/v1/chat/completions', { model: LLAMA, messages: [{ role: 'user', content: 'Hi' }] }, { headers: { origin: 'https://app.example' } });
