@@ -60,9 +60,9 @@ describe('admin API auth', () => {
     await expectError(await call(env, '/admin/keys', bearer(secret)), 401, { code: 'invalid_admin_key' });
   });
 
-  it('names the missing binding when managed keys are not configured', async () => {
+  it('says which bindings are needed when managed keys are not configured', async () => {
     const { env } = keysEnv(reply, { KEYS: undefined });
-    await expectError(await asAdmin(env, '/admin/keys'), 503, { code: 'managed_keys_not_configured', message: /KEYS binding/ });
+    await expectError(await asAdmin(env, '/admin/keys'), 503, { code: 'managed_keys_not_configured', message: /KEYS and KEY_LEDGER/ });
   });
 });
 
