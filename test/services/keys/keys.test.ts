@@ -137,6 +137,13 @@ describe('managed keys', () => {
     await expectError(await chat(env, 'sk-wai-not-a-key'), 401, { code: 'invalid_api_key' });
   });
 
+  it("the key's name reaches AI Gateway as the `key` metadata (RequestScope.keyName)", async () => {
+    const { env, ai } = keysEnv(reply, { AI_GATEWAY_ID: 'gw' });
+    const { secret } = await newKey(env, { name: 'family' });
+    expect((await chat(env, secret, { user: 'kid' })).status).toBe(200);
+    expect(ai.calls[0]!.options?.gateway).toEqual({ id: 'gw', metadata: { key: 'family', user: 'kid' } });
+  });
+
   it("refuses a model outside the key's allowance with a 403 naming it, before any upstream call", async () => {
     const { env, ai } = keysEnv(() => ({ shape: [1, 3], data: [[0.1, 0.2, 0.3]], usage: { prompt_tokens: 3 } }));
     const { secret } = await newKey(env, { name: 'embedder', models: ['@cf/baai/*', '@cf/openai/gpt-oss-120b'] });
