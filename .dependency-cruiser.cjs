@@ -25,6 +25,13 @@ module.exports = {
       to: { path: '^src/dev([.]ts|/)' },
     },
     {
+      name: 'pages-are-build-time',
+      severity: 'error',
+      comment: 'src/docs/ and src/pages/ run at build time (scripts/build-docs.mjs writes public/, the static assets): the app never imports them.',
+      from: { path: '^src/', pathNot: '^src/(docs|pages)/' },
+      to: { path: '^src/(docs|pages)/' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},

@@ -5,7 +5,7 @@ import { anthropicSchemas } from './test/anthropic/plugin';
 import { openaiSchemas } from './test/openapi/plugin';
 import { buildDocs } from './scripts/build-docs.mjs';
 
-// /openapi.json and /docs are built before the Worker (src/docs/generated.ts, as `npm run build` does).
+// The pages (public/: /openapi.json, /docs, the playground) are built before the Worker, as `npm run build` does.
 await buildDocs();
 
 // Nothing in the test run may reach the network.
@@ -32,6 +32,8 @@ export default defineConfig({
         r2Buckets: ['IMAGES_BUCKET'],
         // RAG_DB: a local D1 database for the RAG tests (Vectorize has no local simulation: test/support/vectorize.ts fakes it).
         d1Databases: ['RAG_DB'],
+        // ASSETS: the pages, as wrangler.toml's [assets] serves them (test/support/http.ts hands it to every env).
+        assets: { directory: './public', binding: 'ASSETS', run_worker_first: true, assetConfig: { html_handling: 'none', not_found_handling: 'none' } },
       },
     }),
   ],

@@ -479,6 +479,14 @@ function printCase(c, proxy, floor) {
 }
 
 /** The headline: proxy ÷ floor CPU for every case, in one table. */
+/** `npm run bench -- models chat-stream`: only the cases whose key is named (for iterating; results.json is then not written). */
+const FILTER = process.argv.slice(2);
+const SELECTED = FILTER.length ? CASES.filter((c) => FILTER.includes(c.key)) : CASES;
+if (FILTER.length && SELECTED.length === 0) {
+  console.error(`No bench case is named ${FILTER.join(', ')}; the cases are: ${CASES.map((c) => c.key).join(', ')}.`);
+  process.exit(2);
+}
+
 function printSummary(cases) {
   console.log(`\n${'CPU, proxy ÷ floor'.padEnd(54)}${'proxy ms'.padStart(9)}${'floor ms'.padStart(9)}${'ratio'.padStart(8)}${'µs/event over floor'.padStart(21)}`);
   for (const c of cases) {
@@ -523,7 +531,7 @@ async function main() {
     const start = { proxy: await startup(targets.proxy, startupCase), floor: await startup(targets.floor, startupCase) };
 
     const cases = [];
-    for (const c of CASES) {
+    for (const c of SELECTED) {
       const { proxy, floor } = await measure(targets, c);
       printCase(c, proxy, floor);
       const overhead =
@@ -562,6 +570,10 @@ async function main() {
     console.log(`Total run: ${seconds.toFixed(0)} s; load average at the end ${load.join(' ')} on ${os.cpus().length} cores.`);
     console.log('Figures vary between runs and machines; compare proxy with floor within one run.');
 
+    if (SELECTED !== CASES) {
+      console.log('Only some cases ran (a filter was given): bench/results.json left as it was.');
+      return;
+    }
     const results = { date: new Date().toISOString(), machine, loadAverage: os.loadavg(), versions, params: PARAMS, cases, startup: start, slowStream: slow, bundle, seconds };
     writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('Figures written to bench/results.json.');

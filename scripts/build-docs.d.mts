@@ -1,2 +1,3 @@
 /** Types of scripts/build-docs.mjs, for vitest.config.ts. */
-export function buildDocs(options?: { check?: boolean }): Promise<{ changed: boolean; bytes: number }>;
+export const publicDir: string;
+export function buildDocs(options?: { check?: boolean }): Promise<{ changed: string[]; bytes: number }>;

@@ -82,6 +82,8 @@ export interface Env {
   AUTO_MODELS?: string;
   /** Emulator only: JSON object `{"model id": code}`; that model's runs fail with the Workers AI code (3040, 5035, 5028, ...). */
   EMULATOR_FAULTS?: string;
+  /** The Worker's static assets (`[assets]` in wrangler.toml: public/, built by scripts/build-docs.mjs): the pages of src/routes/pages.ts. */
+  ASSETS?: Fetcher;
   /** KV namespace of managed key definitions (docs/operators.md); with KEY_LEDGER, managed keys are on. */
   KEYS?: KVNamespace;
   /** Durable Object namespace of the KeyLedger class: each managed key's spend counter, rpm window and ledger. */

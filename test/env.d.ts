@@ -5,6 +5,7 @@ declare namespace Cloudflare {
     RESPONSE_CACHE_KV: KVNamespace;
     RESPONSES_STORE_KV: KVNamespace;
     RAG_DB: D1Database;
+    ASSETS: Fetcher;
     KEYS_KV: KVNamespace;
     KEY_LEDGER: DurableObjectNamespace;
   }

@@ -1,6 +1,6 @@
 /**
  * The proxy's own OpenAPI 3.1 document, built from the route table and the routes' Zod schemas.
- * Build time only (scripts/build-docs.mjs writes the result into src/docs/generated.ts): zod's
+ * Build time only (scripts/build-docs.mjs writes the result into public/openapi.json): zod's
  * JSON-Schema converter never reaches the Worker bundle.
  */
 import * as z from 'zod/mini';

@@ -1,7 +1,7 @@
 /**
  * GET /docs: the API reference as a page, built once at build time (scripts/build-docs.mjs) from
  * the same route table as /openapi.json. The index of routes is plain HTML; the inline script reads
- * /openapi.json (so the texts and schemas are in the bundle once) for each route's description,
+ * /openapi.json (so the texts and schemas are served once) for each route's description,
  * body and response schemas and example, and lets a person send the request with the key typed on
  * the page. Nothing is loaded from elsewhere (the CSP allows only this origin).
  */

@@ -39,6 +39,65 @@ const open = new WeakMap<ReadableStream<Uint8Array>, Chain>();
 type Read = ReadableStreamReadResult<Uint8Array>;
 
 /**
+ * A pass-through wrapper's reads as plain calls (a deadline guard), instead of a stream stage.
+ * `read` must return the source reader's own promise, with no `.then` on it: a read of a chunk
+ * already there has to settle within the hops `soon()` allows, or every chunk leaves on its own.
+ */
+export interface DirectReader {
+  read(): Promise<Read>;
+  /** Sees each read's result before it is used; throwing makes the read a failure. */
+  settled?(r: Read): void;
+  /** Sees a failed read; returns the error to report. */
+  rejected?(err: unknown): unknown;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** Streams made by directStream whose reads transformStream may take directly. */
+const directs = new WeakMap<ReadableStream<Uint8Array>, DirectReader>();
+
+/** One read through `d`, with its hooks. */
+async function readVia(d: DirectReader, next: Promise<Read>): Promise<Read> {
+  let r: Read;
+  try {
+    r = await next;
+  } catch (err) {
+    throw d.rejected ? d.rejected(err) : err;
+  }
+  d.settled?.(r);
+  return r;
+}
+
+/**
+ * A stream of `reader`'s reads. Given to transformStream, it is read through `reader` directly,
+ * with no stream stage in between (the stage would cost a pull, a read and an enqueue per
+ * upstream chunk); any other consumer gets an ordinary pull stream.
+ */
+export function directStream(reader: DirectReader): ReadableStream<Uint8Array> {
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const r = await readVia(reader, reader.read());
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+  directs.set(stream, reader);
+  return stream;
+}
+
+function readerOf(source: ReadableStream<Uint8Array>): DirectReader {
+  const direct = directs.get(source);
+  if (!direct || source.locked) return source.getReader();
+  directs.delete(source);
+  // Locked, so nobody else reads it; its own pull never runs.
+  source.getReader();
+  return direct;
+}
+
+/**
  * `source` through `transformer`, as `source.pipeThrough(new TransformStream(transformer))` would
  * give it. If the source fails, `onError(err)`'s bytes go through the transformers as a last
  * chunk and they flush, instead of the client connection being torn down. Cancelling the result
@@ -50,7 +109,7 @@ export function transformStream(
   onError?: (err: unknown) => Uint8Array | Uint8Array[],
 ): ReadableStream<Uint8Array> {
   const chain: Chain = { stages: [transformer], started: false };
-  const reader = source.getReader();
+  const reader = readerOf(source);
   let pending: Promise<Read> | undefined;
   let out: Uint8Array[] = [];
   let outBytes = 0;
@@ -178,8 +237,10 @@ export function transformStream(
       let read: Read;
       try {
         read = await next;
-      } catch (err) {
+        reader.settled?.(read);
+      } catch (caught) {
         if (cancelled) return;
+        const err = reader.rejected ? reader.rejected(caught) : caught;
         if (!onError) failure ??= { error: err };
         else {
           const last = onError(err);

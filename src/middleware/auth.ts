@@ -1,24 +1,28 @@
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../types';
-import { sha256 as digest } from '../lib/hash';
+import { matchIndex } from '../lib/constant-time';
+import { sha256, toHex } from '../lib/hash';
 import { meterManagedKey } from './managed-key';
 
-/** Digests of the configured keys, computed once per configuration rather than per request. */
-const keyDigests = new WeakMap<readonly string[], Promise<Uint8Array[]>>();
+const encoder = new TextEncoder();
 
-/** Constant-time membership: every configured key is compared, on fixed-length digests. */
-async function isAccepted(given: Uint8Array, keys: readonly string[]): Promise<boolean> {
-  let expected = keyDigests.get(keys);
-  if (!expected) keyDigests.set(keys, (expected = Promise.all(keys.map(digest))));
-  let accepted = false;
-  for (const key of await expected) {
-    if (crypto.subtle.timingSafeEqual(given, key)) accepted = true;
-  }
-  return accepted;
+/** The configured keys as bytes, with each one's fingerprint (computed once per configuration). */
+interface KnownKeys {
+  bytes: Uint8Array[];
+  /** `key:<first 8 bytes of SHA-256, hex>`: safe to use as a rate-limit or cache key. */
+  ids: Promise<string>[];
 }
+const knownByConfig = new WeakMap<readonly string[], KnownKeys>();
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+function knownKeys(keys: readonly string[]): KnownKeys {
+  let k = knownByConfig.get(keys);
+  if (!k) {
+    k = { bytes: keys.map((key) => encoder.encode(key)), ids: keys.map(async (key) => `key:${toHex((await sha256(key)).subarray(0, 8))}`) };
+    knownByConfig.set(keys, k);
+  }
+  return k;
+}
 
 function presentedKey(authorization: string | undefined, apiKey: string | undefined): string | undefined {
   // Anthropic clients send x-api-key (Claude Code with ANTHROPIC_API_KEY) or a Bearer token (ANTHROPIC_AUTH_TOKEN).
@@ -51,13 +55,16 @@ export const auth = createMiddleware<AppEnv>(async (c, next) => {
       'missing_api_key',
     );
   }
-  const given = await digest(key);
-  if (await isAccepted(given, config.apiKeys)) {
+  // PROXY_API_KEY: a constant-time comparison on the bytes (lib/constant-time.ts), no digest per request.
+  const known = knownKeys(config.apiKeys);
+  const index = matchIndex(encoder.encode(key), known.bytes);
+  if (index >= 0) {
     // A fingerprint, not the key: safe to use as a rate-limit or cache key.
-    c.set('clientId', `key:${hex(given.subarray(0, 8))}`);
+    c.set('clientId', await known.ids[index]!);
     return next();
   }
-  const managed = keys && (await keys.store.byHash(hex(given)));
+  // Managed keys are found by the presented key's digest (the store holds digests, never secrets).
+  const managed = keys && (await keys.store.byHash(toHex(await sha256(key))));
   if (managed) return meterManagedKey(c, keys, managed, next);
   // An open deployment (the emulator, ALLOW_ANONYMOUS) serves unknown keys as before.
   if (open) return next();

@@ -37,7 +37,7 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<v
 export const bodyLimit = createMiddleware<AppEnv>(async (c, next) => {
   const raw = c.req.raw;
   if (!raw.body) return next();
-  const max = c.var.services.config.maxBodyBytes;
+  const max = c.get('services').config.maxBodyBytes;
   const declared = raw.headers.get('content-length');
   if (declared !== null && !raw.headers.has('transfer-encoding')) {
     if (Number(declared) > max) throw tooLarge(max);

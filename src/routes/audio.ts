@@ -55,17 +55,17 @@ export const audio = new Hono<AppEnv>()
   .post('/audio/transcriptions', async (c) => {
     const { fields, file } = await readAudioForm(c, TranscriptionForm);
     c.set('model', fields.model);
-    return textResponse(c, await createTranscription(c.var.services, fields, file, c.req.raw.signal));
+    return textResponse(c, await createTranscription(c.get('services'), fields, file, c.req.raw.signal));
   })
   .post('/audio/translations', async (c) => {
     const { fields, file } = await readAudioForm(c, TranslationForm);
     c.set('model', fields.model);
-    return textResponse(c, await createTranslation(c.var.services, fields, file, c.req.raw.signal));
+    return textResponse(c, await createTranslation(c.get('services'), fields, file, c.req.raw.signal));
   })
   .post('/audio/speech', ...jsonBody(SpeechRequest), async (c) => {
     const body = c.req.valid('json');
     c.set('model', body.model);
-    const result = await createSpeech(c.var.services, body, c.req.raw.signal);
+    const result = await createSpeech(c.get('services'), body, c.req.raw.signal);
     // A stream is sent on as it arrives; the client disconnecting cancels the upstream.
     return new Response(result.body, { headers: { 'content-type': result.contentType } });
   });

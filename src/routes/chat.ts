@@ -9,8 +9,8 @@ export const chat = new Hono<AppEnv>().post('/chat/completions', ...jsonBody(Cha
   const body = c.req.valid('json');
   c.set('model', body.model);
   // Sent to AI Gateway as metadata, with the key's name.
-  Object.assign(c.var.scope, { user: body.user, metadata: body.metadata ?? undefined });
-  const result = await createChatCompletion(c.var.services, body, c.req.raw.signal);
+  Object.assign(c.get('scope'), { user: body.user, metadata: body.metadata ?? undefined });
+  const result = await createChatCompletion(c.get('services'), body, c.req.raw.signal);
   if (result.stream) return new Response(result.body, { headers: SSE_HEADERS });
   return c.json(result.body);
 });

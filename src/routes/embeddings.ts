@@ -7,5 +7,5 @@ import type { AppEnv } from '../types';
 export const embeddings = new Hono<AppEnv>().post('/embeddings', ...jsonBody(EmbeddingRequest), async (c) => {
   const body = c.req.valid('json');
   c.set('model', body.model);
-  return c.json(await createEmbeddings(c.var.services, body, c.req.raw.signal));
+  return c.json(await createEmbeddings(c.get('services'), body, c.req.raw.signal));
 });

@@ -3,5 +3,5 @@ import type { AppEnv } from '../types';
 
 /** Public liveness probe: no auth, no upstream call. */
 export const health = new Hono<AppEnv>().get('/health', (c) =>
-  c.json({ status: 'ok', transport: c.var.services.transport }),
+  c.json({ status: 'ok', transport: c.get('services').transport }),
 );

@@ -12,7 +12,7 @@ const YEAR = 365 * 24 * 3600;
 export const imageFiles = new Hono<AppEnv>().get('/images/files/:file', async (c) => {
   // The id is the credential: keep it out of the request log.
   c.set('logPath', '/v1/images/files/[id]');
-  const store = c.var.services.images;
+  const store = c.get('services').images;
   const image = store && (await store.get(c.req.param('file')));
   if (!image) {
     throw new ApiError(

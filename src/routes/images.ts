@@ -68,5 +68,5 @@ export const images = new Hono<AppEnv>()
   .post('/images/edits', async (c) => {
     const req = await editRequest(c);
     if (req.model) c.set('model', req.model);
-    return c.json(await editImages(c.var.services, req, context(c)));
+    return c.json(await editImages(c.get('services'), req, context(c)));
   });

@@ -13,13 +13,13 @@ export const messages = new Hono<AppEnv>()
   .post('/messages', ...jsonBody(CreateMessageRequest, { narrowUnions: true }), async (c) => {
     const body = c.req.valid('json');
     c.set('model', body.model);
-    c.var.scope.user = body.metadata?.user_id ?? undefined;
-    const result = await createMessage(c.var.services, body, { signal: c.req.raw.signal, requestId: c.get('requestId') });
+    c.get('scope').user = body.metadata?.user_id ?? undefined;
+    const result = await createMessage(c.get('services'), body, { signal: c.req.raw.signal, requestId: c.get('requestId') });
     if (result.stream) return new Response(result.body, { headers: SSE_HEADERS });
     return c.json(result.body);
   })
   .post('/messages/count_tokens', ...jsonBody(CountTokensRequest, { narrowUnions: true }), async (c) => {
     const body = c.req.valid('json');
     c.set('model', body.model);
-    return c.json(await countTokens(c.var.services, body));
+    return c.json(await countTokens(c.get('services'), body));
   });

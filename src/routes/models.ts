@@ -10,6 +10,9 @@ import type { AppEnv } from '../types';
 /** Anthropic clients (Claude Code, the Anthropic SDKs) send this header; they get Anthropic's model shape. */
 const wantsAnthropic = (c: { req: { header(name: string): string | undefined } }) => c.req.header('anthropic-version') !== undefined;
 
+const WITH_AUTO = [AUTO_MODEL];
+const NONE: readonly object[] = [];
+
 export const models = new Hono<AppEnv>()
   .get(
     '/models',
@@ -22,22 +25,21 @@ export const models = new Hono<AppEnv>()
       if (wantsAnthropic(c)) {
         const q = AnthropicListModelsQuery.safeParse(c.req.query());
         if (!q.success) throw invalidValue('limit', 'limit: must be a whole number from 1 to 1000.');
-        return c.json(await listAnthropicModels(c.var.services, { ...q.data, limit: Number(q.data.limit ?? 20) }));
+        return c.json(await listAnthropicModels(c.get('services'), { ...q.data, limit: Number(q.data.limit ?? 20) }));
       }
-      const { catalog } = c.var.services;
       const { protocol } = c.req.valid('query');
-      const listed = await catalog.listFor(protocol);
-      const auto = !protocol || protocol === 'openai-chat' ? [AUTO_MODEL] : [];
-      return c.json({ object: 'list', data: [...listed.map((m) => catalog.toOpenAI(m)), ...auto] });
+      // `auto` (services/chat/auto.ts) picks a chat model per request: listed with the chat models.
+      const body = await c.get('services').catalog.openAIListJson(protocol, !protocol || protocol === 'openai-chat' ? WITH_AUTO : NONE);
+      return c.body(body, 200, { 'content-type': 'application/json' });
     },
   )
   // Model ids contain slashes: @cf/meta/llama-3.1-8b-instruct.
   .get('/models/:id{.+}', async (c) => {
-    const { catalog } = c.var.services;
+    const { catalog } = c.get('services');
     const requested = c.req.param('id');
     c.set('model', requested);
     if (wantsAnthropic(c)) {
-      const described = await describeAnthropicModel(c.var.services, requested);
+      const described = await describeAnthropicModel(c.get('services'), requested);
       if (!described) throw modelNotFound(requested);
       return c.json(described);
     }

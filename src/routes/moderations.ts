@@ -7,5 +7,5 @@ import type { AppEnv } from '../types';
 export const moderations = new Hono<AppEnv>().post('/moderations', ...jsonBody(ModerationRequest), async (c) => {
   const body = c.req.valid('json');
   c.set('model', body.model ?? DEFAULT_MODERATION_MODEL);
-  return c.json(await createModeration(c.var.services, body, c.req.raw.signal));
+  return c.json(await createModeration(c.get('services'), body, c.req.raw.signal));
 });

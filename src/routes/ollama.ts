@@ -17,7 +17,7 @@ const respond = (result: OllamaResult) =>
  */
 export const ollama = new Hono<AppEnv>()
   .get('/api/version', (c) => c.json({ version: OLLAMA_VERSION }))
-  .get('/api/tags', async (c) => c.json(await listTags(c.var.services)))
+  .get('/api/tags', async (c) => c.json(await listTags(c.get('services'))))
   // Nothing is ever loaded in memory here.
   .get('/api/ps', (c) => c.json({ models: [] }))
   .post('/api/show', ...jsonBody(OllamaShowRequest), async (c) => {
@@ -25,28 +25,28 @@ export const ollama = new Hono<AppEnv>()
     const model = body.model || body.name;
     if (!model) throw invalidValue('model', "Missing required parameter: 'model'.");
     c.set('model', model);
-    return c.json(await showModel(c.var.services, model));
+    return c.json(await showModel(c.get('services'), model));
   })
   .post('/api/chat', ...jsonBody(OllamaChatRequest), async (c) => {
     const started = Date.now();
     const body = c.req.valid('json');
     c.set('model', body.model);
-    return respond(await ollamaChat(c.var.services, body, started, c.req.raw.signal));
+    return respond(await ollamaChat(c.get('services'), body, started, c.req.raw.signal));
   })
   .post('/api/generate', ...jsonBody(OllamaGenerateRequest), async (c) => {
     const started = Date.now();
     const body = c.req.valid('json');
     c.set('model', body.model);
-    return respond(await ollamaGenerate(c.var.services, body, started, c.req.raw.signal));
+    return respond(await ollamaGenerate(c.get('services'), body, started, c.req.raw.signal));
   })
   .post('/api/embed', ...jsonBody(OllamaEmbedRequest), async (c) => {
     const started = Date.now();
     const body = c.req.valid('json');
     c.set('model', body.model);
-    return c.json(await ollamaEmbed(c.var.services, body, started, c.req.raw.signal));
+    return c.json(await ollamaEmbed(c.get('services'), body, started, c.req.raw.signal));
   })
   .post('/api/embeddings', ...jsonBody(OllamaEmbeddingsRequest), async (c) => {
     const body = c.req.valid('json');
     c.set('model', body.model);
-    return c.json(await ollamaEmbeddings(c.var.services, body, c.req.raw.signal));
+    return c.json(await ollamaEmbeddings(c.get('services'), body, c.req.raw.signal));
   });

@@ -12,7 +12,7 @@ import type { AppEnv } from '../types';
 
 /** Without the stores every RAG route is a 501 naming the missing bindings, before the body is even read. */
 const configured = createMiddleware<AppEnv>(async (c, next) => {
-  requireRag(c.var.services);
+  requireRag(c.get('services'));
   await next();
 });
 
@@ -23,13 +23,13 @@ export const rag = new Hono<AppEnv>()
     return c.json(await upsertDocuments(services, requireRag(services), c.req.valid('json'), c.req.raw.signal));
   })
   .post('/rag/documents/delete', configured, ...jsonBody(RagDeleteRequest), async (c) => {
-    const data = await deleteDocuments(requireRag(c.var.services), c.req.valid('json').ids);
+    const data = await deleteDocuments(requireRag(c.get('services')), c.req.valid('json').ids);
     return c.json({ object: 'list', data });
   })
   // Document ids may contain slashes (`docs/guide.md`): the id is the rest of the path, percent-decoded.
   .delete('/rag/documents/:id{.+}', configured, async (c) => {
     const id = c.req.param('id');
-    const [result] = await deleteDocuments(requireRag(c.var.services), [id]);
+    const [result] = await deleteDocuments(requireRag(c.get('services')), [id]);
     if (!result!.deleted) throw new ApiError(404, `No document with id ${JSON.stringify(id)}.`, 'invalid_request_error', 'id', 'document_not_found');
     return c.json(result);
   })

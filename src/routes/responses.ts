@@ -23,8 +23,8 @@ export const responses = new Hono<AppEnv>()
   .post('/responses', ...jsonBody(CreateResponseRequest, { narrowUnions: true }), async (c) => {
     const body = c.req.valid('json');
     c.set('model', body.model);
-    Object.assign(c.var.scope, { user: body.user, metadata: body.metadata ?? undefined });
-    const result = await createResponse(c.var.services, body, { clientId: c.get('clientId'), signal: c.req.raw.signal });
+    Object.assign(c.get('scope'), { user: body.user, metadata: body.metadata ?? undefined });
+    const result = await createResponse(c.get('services'), body, { clientId: c.get('clientId'), signal: c.req.raw.signal });
     if (result.stream) return new Response(result.body, { headers: SSE_HEADERS });
     return c.json(result.body);
   })
@@ -33,14 +33,14 @@ export const responses = new Hono<AppEnv>()
     if (c.req.query('stream') === 'true') {
       throw unsupportedParameter('stream', 'Streaming a stored response again is not supported; retrieve it without `stream`.');
     }
-    const store = c.var.services.responsesStore;
+    const store = c.get('services').responsesStore;
     const record = await store?.get(scopeOf(c.get('clientId')), id);
     if (!record) throw notFound(id, store);
     return c.json(record.response);
   })
   .delete('/responses/:response_id', async (c) => {
     const id = c.req.param('response_id');
-    const store = c.var.services.responsesStore;
+    const store = c.get('services').responsesStore;
     const clientId = scopeOf(c.get('clientId'));
     if (!store || !(await store.get(clientId, id))) throw notFound(id, store);
     await store.delete(clientId, id);

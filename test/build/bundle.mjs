@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 // Builds the production bundle as `npm run build` does (wrangler deploy --dry-run, minified) into a
 // temporary directory and checks that build-time code stayed out of it: zod's JSON-Schema
-// converter (it serves /openapi.json and /docs as strings built by scripts/build-docs.mjs) and the
-// route table's documentation texts only as part of those strings. Prints the sizes. Run by `npm test`.
+// converter and the pages (/openapi.json, /docs, the playground are static assets built by
+// scripts/build-docs.mjs into public/), and the emulator (src/dev/). Prints the sizes. Run by `npm test`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { buildDocs, publicDir } from '../../scripts/build-docs.mjs';
 import { root } from '../support/dev-server.mjs';
 
 const EMULATOR_MARKER = 'synthetic reply from the Workers AI emulator';
 const out = mkdtempSync(join(tmpdir(), 'bundle-check-'));
 let failed = 0;
 try {
+  await buildDocs();
   const built = spawnSync(process.execPath, [join(root, 'scripts', 'wrangler.mjs'), 'deploy', '--dry-run', '--outdir', out], { cwd: root, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`wrangler build failed:\n${built.stdout}\n${built.stderr}`);
   const code = readFileSync(join(out, 'index.js'), 'utf8');
@@ -22,7 +24,12 @@ try {
     ['no zod JSON-Schema converter', !code.includes('cannot be represented in JSON Schema')],
     // The emulator's reply text (src/dev/emulator): the production entry must not bundle src/dev/.
     ['no emulator code', readFileSync(join(root, 'src', 'dev', 'emulator', 'index.ts'), 'utf8').includes(EMULATOR_MARKER) && !code.includes(EMULATOR_MARKER)],
-    ['the OpenAPI document is in it, prebuilt', code.includes('"openapi\\":\\"3.1.0') || code.includes('"openapi":"3.1.0')],
+    // The pages are files of public/ (wrangler's [assets]), not strings of the bundle.
+    ['no OpenAPI document', !code.includes('3.1.0')],
+    ...['docs.html', 'playground.html'].map((file) => {
+      const title = /<title>([^<]+)<\/title>/.exec(readFileSync(join(publicDir, file), 'utf8'))?.[1];
+      return [`no ${file} (its title "${title}")`, !!title && !code.includes(title)];
+    }),
   ];
   for (const [name, ok] of checks) {
     console.log(`  ${ok ? '✓' : '✗'} ${name}`);

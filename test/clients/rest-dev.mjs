@@ -61,6 +61,17 @@ try {
   check(seen.some((r) => r.method === 'POST' && r.authorization === `Bearer ${TOKEN}`), 'the fake saw the configured token');
   const denied = await fetch(`${server.url}/v1/models`, { headers: { authorization: 'Bearer nope' } });
   check(denied.status === 401, 'a wrong key is refused');
+  // The pages are static assets read by the Worker (wrangler.toml [assets], run_worker_first): its headers, CORS included.
+  const docs = await fetch(`${server.url}/docs`, { headers: { origin: 'https://app.example' } });
+  const docsHtml = await docs.text();
+  check(
+    docs.status === 200 && docs.headers.get('content-security-policy')?.startsWith("default-src 'none'") && docs.headers.get('access-control-allow-origin') === '*' && docsHtml.includes('<title>API reference'),
+    'GET /docs: the static page, with its CSP and CORS headers, and no key',
+  );
+  const spec = await fetch(`${server.url}/openapi.json`);
+  check(spec.status === 200 && (await spec.json()).openapi === '3.1.0', 'GET /openapi.json: the prebuilt document');
+  const file = await fetch(`${server.url}/docs.html`, { headers: { authorization: 'Bearer k1' } });
+  check(file.status === 404 && (await file.json()).error?.code === 'unknown_url', 'the asset file name itself is not served (the Worker answers first)');
   const bodies = JSON.stringify([list, completion, await denied.json()]);
   check(!server.output().includes(TOKEN) && !bodies.includes(TOKEN), 'the token appears in no log line or response');
 } finally {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { app } from '../../src/app';
 import { ENDPOINTS } from '../../src/docs/endpoints';
-import { bindingEnv, call, KEY } from '../support/http';
+import { env } from 'cloudflare:test';
+import { bindingEnv, call, expectError, KEY } from '../support/http';
+import { fakeAI } from '../support/fake-ai';
 
 const norm = (path: string) => path.replace(/:\w+(\{[^}]*\})?/g, '{}').replace(/\{\w+\}/g, '{}');
 
@@ -56,3 +58,30 @@ describe('GET /docs and GET /', () => {
     expect(html).not.toMatch(/https?:\/\/(?!developers\.cloudflare)/);
   });
 });
+
+describe('the pages are static assets (public/, built by scripts/build-docs.mjs)', () => {
+  it('each page is the built file, read through the ASSETS binding', async () => {
+    for (const [path, file] of [['/', 'playground.html'], ['/docs', 'docs.html'], ['/openapi.json', 'openapi.json']] as const) {
+      const built = await env.ASSETS.fetch(`http://assets.test/${file}`);
+      expect(built.status, file).toBe(200);
+      const expected = await built.text();
+      const res = await call(bindingEnv(), path, { anonymous: true });
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toBe(expected);
+    }
+  });
+
+  it('HEAD answers the headers without a body', async () => {
+    const res = await call(bindingEnv(), '/docs', { anonymous: true, method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await res.text()).toBe('');
+  });
+
+  it('a deployment without the ASSETS binding says what to configure', async () => {
+    const res = await call(bindingEnv(fakeAI(), { ASSETS: undefined }), '/docs', { anonymous: true });
+    const error = await expectError(res, 500, { code: 'proxy_misconfigured', type: 'server_error' });
+    expect(error.message).toContain('[assets]');
+  });
+});
+

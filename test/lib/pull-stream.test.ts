@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { through, transformStream, type ByteTransformer } from '../../src/lib/pull-stream';
+import { directStream, through, transformStream, type ByteTransformer } from '../../src/lib/pull-stream';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -110,5 +110,30 @@ describe('transformStream', () => {
     await new Promise((r) => setTimeout(r, 5));
     expect(sourceCancelled).toBe(true);
     expect(flushed).toBe(false);
+  });
+  it('directStream: transformStream takes its reads directly; any other reader gets the same bytes as a stream', async () => {
+    const make = () => {
+      const parts = ['a', 'b'];
+      const calls = { read: 0, cancel: 0 };
+      const stream = directStream({
+        read: async () => {
+          calls.read++;
+          const p = parts.shift();
+          return p === undefined ? { done: true, value: undefined } : { done: false, value: enc.encode(p) };
+        },
+        cancel: async () => void calls.cancel++,
+      });
+      return { stream, calls };
+    };
+    const direct = make();
+    const out = transformStream(direct.stream, upper);
+    expect(direct.stream.locked).toBe(true);
+    expect((await chunks(out)).join('')).toBe('<AB>');
+    expect(direct.calls.read).toBe(3);
+    const plain = make();
+    expect((await chunks(plain.stream)).join('')).toBe('ab');
+    const cancelled = make();
+    await transformStream(cancelled.stream, upper).cancel('gone');
+    expect(cancelled.calls.cancel).toBe(1);
   });
 });

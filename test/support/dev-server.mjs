@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDocs } from '../../scripts/build-docs.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -22,6 +23,8 @@ const freePort = () =>
  * @returns the server's URL, its inspector port (DevTools protocol), stop() and its output so far
  */
 export async function startDevServer(vars = [], { config = 'wrangler.dev.toml', local = false } = {}) {
+  // The pages (public/, wrangler's [assets]), as `npm run dev` builds them first.
+  await buildDocs();
   const port = await freePort();
   const inspectorPort = await freePort();
   const args = [

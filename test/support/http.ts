@@ -1,4 +1,4 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, env as poolEnv, waitOnExecutionContext } from 'cloudflare:test';
 import { devWorker } from '../../src/dev';
 import type { Env } from '../../src/env';
 import { expectSchema, type SchemaName } from '../openapi/validate';
@@ -33,6 +33,8 @@ export async function call(env: Env, path: string, opts: CallOptions = {}): Prom
     headers['content-type'] ??= 'application/json';
   }
   const method = opts.method ?? (body === undefined ? 'GET' : 'POST');
+  // The static assets (the pages) are part of every deployment, as wrangler.toml's [assets] makes them.
+  if (!('ASSETS' in env)) env.ASSETS = poolEnv.ASSETS;
   const ctx = createExecutionContext();
   // The dev entry, as the tests' main: envs without a transport get the emulator (test/index.test.ts covers production).
   const res = await devWorker.fetch(new Request(`http://proxy.test${path}`, { method, headers, body }), env, ctx);

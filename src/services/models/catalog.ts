@@ -74,11 +74,15 @@ function createdSeconds(model: CatalogModel): number {
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
 }
 
+const LIST_BODY_TTL_MS = 60_000;
+
 /** Live catalog with a per-isolate TTL cache, alias resolution and task-based classification. */
 export class Catalog {
   private cached?: { at: number; models: CatalogModel[]; byName: Map<string, CatalogModel> };
   private inflight?: Promise<CatalogModel[]>;
   private readonly schemas = new Map<string, { until: number; schema: Promise<ModelSchema | null> }>();
+  /** `/v1/models` answers as JSON text, per protocol filter, while the catalog they came from is current. */
+  private readonly listBodies = new Map<string, { models: CatalogModel[]; extra: readonly object[]; until: number; body: string }>();
   /** Alias moves already logged (one line each per isolate). */
   private readonly moved = new Set<string>();
 
@@ -111,6 +115,22 @@ export class Catalog {
   private async byName(): Promise<Map<string, CatalogModel>> {
     await this.list();
     return this.cached!.byName;
+  }
+
+  /**
+   * The OpenAI model list as JSON text, `extra` entries (a constant per filter: `auto`) last. Built once per catalog read and filter rather than per
+   * request (the list is the same for every caller); at most a minute old, so image models
+   * classified without their schema (a failed schema read) are reclassified soon after.
+   */
+  async openAIListJson(protocol?: Protocol, extra: readonly object[] = []): Promise<string> {
+    const models = await this.list();
+    const key = protocol ?? '';
+    const now = Date.now();
+    const hit = this.listBodies.get(key);
+    if (hit && hit.models === models && hit.extra === extra && now < hit.until) return hit.body;
+    const body = JSON.stringify({ object: 'list', data: [...(await this.listFor(protocol)).map((m) => this.toOpenAI(m)), ...extra] });
+    this.listBodies.set(key, { models, extra, until: now + LIST_BODY_TTL_MS, body });
+    return body;
   }
 
   async listFor(protocol?: Protocol): Promise<CatalogModel[]> {

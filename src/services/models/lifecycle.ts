@@ -15,13 +15,22 @@ function property(model: CatalogModel | undefined, id: string): unknown {
 }
 
 /** The catalog's `planned_deprecation_date` as a UTC day (YYYY-MM-DD), when it has a valid one. */
+/** Per catalog entry: looked up on every request (resolving, the Deprecation header), read once. */
+const plannedDays = new WeakMap<CatalogModel, string | null>();
+
 export function plannedDeprecation(model: CatalogModel | undefined): string | undefined {
-  const raw = property(model, 'planned_deprecation_date');
-  return typeof raw === 'string' && DAY.test(raw) ? raw.slice(0, 10) : undefined;
+  if (!model) return undefined;
+  let day = plannedDays.get(model);
+  if (day === undefined) {
+    const raw = property(model, 'planned_deprecation_date');
+    plannedDays.set(model, (day = typeof raw === 'string' && DAY.test(raw) ? raw.slice(0, 10) : null));
+  }
+  return day ?? undefined;
 }
 
 /** Midnight UTC of a YYYY-MM-DD day, in ms. */
 const startOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
 
 export const isPast = (day: string, now = Date.now()) => startOf(day) <= now;
 

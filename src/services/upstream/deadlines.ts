@@ -5,6 +5,7 @@
  * AbortSignal fires (fetch and the binding stop) and its stream reader is cancelled.
  */
 import { ApiError } from '../../errors';
+import { directStream } from '../../lib/pull-stream';
 import type { RunOptions, Upstream } from './types';
 
 export interface Deadlines {
@@ -19,14 +20,19 @@ export function upstreamTimeout(model: string, ms: number, setting: 'UPSTREAM_TI
   return new ApiError(504, `Workers AI sent ${what} for ${secondsOf(ms)} (model \`${model}\`; the limit is ${setting}).`, 'server_error', null, 'upstream_timeout');
 }
 
-/** Resolves with `work`, or rejects when `ms` pass (after `onTimeout`) or `signal` aborts. */
-function within<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined, onTimeout: () => Error): Promise<T> {
+/** Resolves with `work`, or rejects when `ms` pass (after `onTimeout`) or `signal` aborts (aborting `forward` too). */
+function within<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined, forward: AbortController | undefined, onTimeout: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal!.reason);
+    const onAbort = () => {
+      forward?.abort(signal!.reason);
+      reject(signal!.reason);
+    };
     const timer = setTimeout(() => reject(onTimeout()), ms);
     const settle = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      // With `forward`, the listener stays: a client gone later still aborts the call (a stream's
+      // upstream, a sibling run a failed batch cancels); rejecting a settled promise does nothing.
+      if (!forward) signal?.removeEventListener('abort', onAbort);
     };
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
@@ -67,51 +73,66 @@ interface StreamGuard {
   abort: AbortController;
 }
 
+/**
+ * `source` with the first-byte and idle limits. One timer, re-armed only when it fires (not per
+ * chunk), and no stream stage of its own when the chat engine reads it (lib/pull-stream.ts's
+ * directStream): a 1,000-event stream otherwise paid a timer and a stream hop per event.
+ * The limits run while a read is waiting, from the call's start (first byte) or the last event's
+ * end (idle), as a client waiting on the stream sees it.
+ */
 function guardStream(source: ReadableStream<Uint8Array>, g: StreamGuard): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   const ends = g.sse ? eventEnds() : () => true;
   let last: number | undefined;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let waiting = false;
+  let over = false;
+  let failure: ApiError | undefined;
+  const deadline = () => (last === undefined ? g.started + g.deadlines.firstByteMs : last + g.deadlines.idleMs);
   const stop = (reason: unknown) => {
+    over = true;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
     g.abort.abort(reason);
     return reader.cancel(reason).catch(() => undefined);
   };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const first = last === undefined;
-        const wait = first ? g.started + g.deadlines.firstByteMs - Date.now() : last! + g.deadlines.idleMs - Date.now();
-        const timedOut = () =>
-          first
-            ? upstreamTimeout(g.model, g.deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'no stream event')
-            : upstreamTimeout(g.model, g.deadlines.idleMs, 'UPSTREAM_IDLE_TIMEOUT_SECONDS', 'nothing more');
-        let r: ReadableStreamReadResult<Uint8Array>;
-        try {
-          r = await new Promise((resolve, reject) => {
-            timer = setTimeout(() => reject(timedOut()), Math.max(0, wait));
-            reader.read().then(resolve, reject);
-          });
-        } catch (err) {
-          void stop(err);
-          controller.error(err);
-          return;
-        } finally {
-          if (timer !== null) clearTimeout(timer);
-        }
-        if (r.done) {
-          controller.close();
-          return;
-        }
-        if (ends(r.value)) last = Date.now();
-        controller.enqueue(r.value);
-      },
-      cancel(reason) {
-        if (timer !== null) clearTimeout(timer);
-        return stop(reason);
-      },
+  const check = () => {
+    timer = null;
+    if (over || !waiting) return;
+    const wait = deadline() - Date.now();
+    if (wait > 0) {
+      timer = setTimeout(check, wait);
+      return;
+    }
+    failure =
+      last === undefined
+        ? upstreamTimeout(g.model, g.deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'no stream event')
+        : upstreamTimeout(g.model, g.deadlines.idleMs, 'UPSTREAM_IDLE_TIMEOUT_SECONDS', 'nothing more');
+    void stop(failure);
+  };
+  return directStream({
+    read() {
+      if (failure) return Promise.reject(failure);
+      waiting = true;
+      if (timer === null && !over) timer = setTimeout(check, Math.max(0, deadline() - Date.now()));
+      return reader.read();
     },
-    { highWaterMark: 0 },
-  );
+    settled(r) {
+      waiting = false;
+      if (failure) throw failure;
+      if (r.done) {
+        over = true;
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+      } else if (ends(r.value)) last = Date.now();
+    },
+    rejected(err) {
+      waiting = false;
+      void stop(err);
+      return failure ?? err;
+    },
+    cancel: (reason) => stop(reason),
+  });
 }
 
 /** `upstream` with time limits and cancellation on every call. */
@@ -120,12 +141,14 @@ export function withDeadlines(upstream: Upstream, deadlines: Deadlines): Upstrea
     kind: upstream.kind,
     async run(model, inputs, options: RunOptions = {}) {
       const started = Date.now();
+      // One signal for the transport: fired on timeout, or when the client goes away before the
+      // first byte or later (within() forwards it for the call's life). Cheaper per call
+      // than AbortSignal.any and a second listener on the request's signal.
       const abort = new AbortController();
-      const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
-      const call = upstream.run(model, inputs, { ...options, signal });
+      const call = upstream.run(model, inputs, { ...options, signal: abort.signal });
       let result: unknown;
       try {
-        result = await within(call, deadlines.firstByteMs, options.signal, () => {
+        result = await within(call, deadlines.firstByteMs, options.signal, abort, () => {
           const err = upstreamTimeout(model, deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'nothing');
           abort.abort(err);
           return err;
@@ -141,12 +164,12 @@ export function withDeadlines(upstream: Upstream, deadlines: Deadlines): Upstrea
       return result;
     },
     models() {
-      return within(upstream.models(), deadlines.firstByteMs, undefined, () =>
+      return within(upstream.models(), deadlines.firstByteMs, undefined, undefined, () =>
         upstreamTimeout('catalog', deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'no model catalog'),
       );
     },
     schema(model) {
-      return within(upstream.schema(model), deadlines.firstByteMs, undefined, () =>
+      return within(upstream.schema(model), deadlines.firstByteMs, undefined, undefined, () =>
         upstreamTimeout(model, deadlines.firstByteMs, 'UPSTREAM_TIMEOUT_SECONDS', 'no model schema'),
       );
     },
