@@ -29,7 +29,7 @@ export const ADMIN_HTML = /* html */ `<!doctype html>
   code { font-size: .9em; }
   .error { color: #d33; }
   .secret { background: #f3802022; border-radius: .35rem; padding: .5rem; margin: .5rem 0; word-break: break-all; }
-  #chart svg { width: 100%; height: auto; }
+  #chart svg { max-width: 100%; height: auto; }
   .legend span { display: inline-flex; align-items: center; gap: .3rem; margin-right: 1rem; font-size: .9rem; }
   .legend i { width: .8rem; height: .8rem; border-radius: .15rem; display: inline-block; }
   small { opacity: .75; }
@@ -131,10 +131,12 @@ function drawChart(report) {
   const color = (m) => COLORS[models.indexOf(m) % COLORS.length];
   const days = report.days;
   const max = Math.max(...days.map((d) => d.cost), 0);
-  const W = Math.max(320, days.length * 28 + 70), H = 220, left = 60, bottom = 30, bar = 18;
+  const left = 84, W = Math.max(480, left + days.length * 28 + 10), H = 220, bottom = 30, bar = 18;
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+  svg.setAttribute('width', W);
+  svg.setAttribute('height', H);
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', 'Spend by day and model');
   const add = (tag, attrs, text) => { const e = document.createElementNS(ns, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); if (text !== undefined) e.textContent = text; svg.append(e); return e; };

@@ -66,6 +66,19 @@ describe('admin API auth', () => {
   });
 });
 
+describe('the admin page', () => {
+  it('is served from the static assets, self-contained, and talks only to the admin API', async () => {
+    const res = await call(keysEnv().env, '/admin', { anonymous: true });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('content-security-policy')).toMatch(/connect-src 'self'/);
+    const html = await res.text();
+    expect(html).toContain("createElementNS(ns, 'svg')");
+    expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//);
+    for (const path of ["'/admin/keys'", "'/admin/usage?'"]) expect(html).toContain(path);
+  });
+});
+
 describe('admin API input', () => {
   it('answers bad bodies with a 400 naming the field', async () => {
     const { env } = keysEnv();
