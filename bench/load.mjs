@@ -14,7 +14,8 @@ const LOAD_CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 50);
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const SOAK_CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 8);
 const KEY = 'sk-bench-load';
-const MODEL = '@cf/meta/llama-3.1-8b-instruct';
+// A live model: the 8B default's successor (llama-3.1-8b-instruct was retired on 2026-05-30 and answers 5028).
+const MODEL = '@cf/meta/llama-3.1-8b-instruct-fast';
 
 const server = await startDevServer([`PROXY_API_KEY:${KEY}`, 'LOG_REQUESTS:false', 'MAX_BODY_BYTES:65536']);
 const { inspectorPort } = server;
@@ -70,24 +71,30 @@ const MIX = [
   [1, 'SSRF image URL', { method: 'POST', path: '/v1/chat/completions', body: JSON.stringify({ model: '@cf/meta/llama-4-scout-17b-16e-instruct', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://2130706433/' } }] }] }) }, 400],
   [1, '413', { method: 'POST', path: '/v1/chat/completions', body: chat({ pad: 'x'.repeat(70_000) }) }, 413],
 ];
-const picks = MIX.flatMap((m) => Array(m[0]).fill(m));
+/** LOAD_ONLY=name,name: only those requests of the mix (to isolate what fails). */
+const only = process.env.LOAD_ONLY?.split(',');
+const picks = MIX.filter((m) => !only || only.includes(m[1])).flatMap((m) => Array(m[0]).fill(m));
 
 async function phase(name, seconds, concurrency) {
   const latencies = [];
   let errors = 0;
+  /** What went wrong, by request and outcome (a status or the fetch error's cause), to say why. */
+  const kinds = new Map();
+  const count = (k) => kinds.set(k, (kinds.get(k) ?? 0) + 1);
   let n = 0;
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
   const worker = async () => {
     while (performance.now() < until) {
-      const [, , req, expected] = picks[n++ % picks.length];
+      const [, label, req, expected] = picks[n++ % picks.length];
       const t = performance.now();
       try {
         const res = await fetch(server.url + req.path, { method: req.method, headers, body: req.body });
         await res.arrayBuffer();
-        if (res.status !== expected) errors++;
-      } catch {
+        if (res.status !== expected) errors++, count(`${label}: HTTP ${res.status}`);
+      } catch (err) {
         errors++;
+        count(`${label}: ${err.cause?.code ?? err.cause?.message ?? err.message}`);
       }
       latencies.push(performance.now() - t);
     }
@@ -96,6 +103,7 @@ async function phase(name, seconds, concurrency) {
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
+  if (kinds.size) console.log(`${name} errors:`, Object.fromEntries([...kinds].sort((a, b) => b[1] - a[1]).slice(0, 8)));
   return { phase: name, seconds: Number(elapsed.toFixed(1)), concurrency, requests: latencies.length, 'req/s': Number((latencies.length / elapsed).toFixed(0)), 'p50 ms': q(0.5), 'p99 ms': q(0.99), 'error %': ((100 * errors) / latencies.length).toFixed(2) };
 }
 
@@ -111,6 +119,7 @@ try {
   const soak = await phase('soak', SOAK_SECONDS, SOAK_CONCURRENCY);
   const heapAfterSoak = await cdp.heap();
   console.table([load, soak]);
+  if (process.env.LOAD_VERBOSE) console.log(server.output().slice(-6000));
   console.log(`isolate JS heap (${cdp.gcUsed() ? 'after a forced GC' : 'no forced GC: the runtime has none'}): before ${heapBefore.toFixed(1)} MiB, after load ${heapAfterLoad.toFixed(1)} MiB, after soak ${heapAfterSoak.toFixed(1)} MiB`);
 } finally {
   cdp?.close();

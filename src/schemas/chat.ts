@@ -88,7 +88,8 @@ export const ChatCompletionRequest = z.looseObject({
   presence_penalty: optionalNullable(numberIn(-2, 2)),
   repetition_penalty: optionalNullable(numberIn(0, 2)),
   stop: optionalNullable(StopSequences),
-  n: optionalNullable(z.int().check(z.gte(1), z.lte(8))),
+  // Up to 128 for models that take `n` (one call); at most MAX_COPIES (8) runs for the others (engine.ts).
+  n: optionalNullable(z.int().check(z.gte(1), z.lte(128))),
   tools: optionalNullable(z.array(FunctionTool)),
   tool_choice: optionalNullable(ToolChoice),
   parallel_tool_calls: optionalNullable(z.boolean()),

@@ -28,6 +28,7 @@ import { CATALOG, hash, hex, modelInfo, requiredFor, schemaFor, type ModelInfo }
 
 type J = Record<string, any>;
 const enc = new TextEncoder();
+const dec = new TextDecoder();
 
 const isObj = (x: unknown): x is J =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof ArrayBuffer);
@@ -323,6 +324,73 @@ function textGen(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unk
   return out;
 }
 
+/** Usage of n answers to one prompt: the prompt (and its cached tokens) once, completions summed. */
+function sumUsage(us: J[]): J {
+  const first: J = us[0] ?? { prompt_tokens: 0 };
+  const completion_tokens = us.reduce((n, u) => n + u.completion_tokens, 0);
+  const out: J = { ...first, completion_tokens, total_tokens: first.prompt_tokens + completion_tokens };
+  if (first.completion_tokens_details) out.completion_tokens_details = { reasoning_tokens: us.reduce((n, u) => n + u.completion_tokens_details.reasoning_tokens, 0) };
+  return out;
+}
+
+/**
+ * The OpenAI-input families take `n` (1-128, their schemas): n answers from one call (the seed
+ * varied per choice, as a sampler would differ), `choices[].index` on every chunk, one usage.
+ */
+function textGenN(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown {
+  const n = inp.n ?? 1;
+  if (!'OCA'.includes(m.kind) || n === 1) return textGen(model, m, inp, signal);
+  if (!Number.isInteger(n) || n < 1 || n > 128) throw bad(`n must be an integer between 1 and 128 at '/n'`);
+  const seed = Number.isInteger(inp.seed) ? (inp.seed as number) : 0;
+  const outs = Array.from({ length: n }, (_, i) => textGen(model, m, { ...inp, n: undefined, seed: seed + i }, signal));
+  if (!(outs[0] instanceof ReadableStream)) {
+    const all = outs as J[];
+    return { ...all[0], choices: all.map((o, index) => ({ ...o.choices[0], index })), usage: sumUsage(all.map((o) => o.usage)) };
+  }
+  // Round-robin over the n streams (one event per chunk), each choice's index set, their usage events summed into one.
+  const readers = (outs as ReadableStream<Uint8Array>[]).map((s) => s.getReader());
+  const usages: J[] = [];
+  let live = readers.map((_, i) => i);
+  let turn = 0;
+  let closed = false;
+  /** The last chunk's id, object, created and model, for the closing usage chunk. */
+  let head: J = {};
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(ctl) {
+        while (live.length) {
+          const i = live[turn++ % live.length]!;
+          const r = await readers[i]!.read();
+          const text = r.done ? '' : dec.decode(r.value);
+          if (r.done || text.startsWith('data: [DONE]')) {
+            live = live.filter((x) => x !== i);
+            continue;
+          }
+          const e = JSON.parse(text.slice(6));
+          if (e.usage && (!e.choices || !e.choices.length)) {
+            usages.push(e.usage);
+            continue;
+          }
+          e.choices[0].index = i;
+          const { choices: _c, p: _p, ...rest } = e;
+          head = rest;
+          return ctl.enqueue(enc.encode(data(e)));
+        }
+        if (closed) return;
+        closed = true;
+        const usage = sumUsage(usages);
+        ctl.enqueue(enc.encode(data(m.kind === 'A' ? { response: '', usage } : { ...head, choices: [], usage })));
+        ctl.enqueue(enc.encode('data: [DONE]\n\n'));
+        ctl.close();
+      },
+      cancel() {
+        return Promise.all(readers.map((r) => r.cancel())).then(() => undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /**
  * llama-guard-3-8b: "safe", or "unsafe\nS1" (S1 = violent crimes) when the conversation contains
  * kill/murder/bomb/shoot/stab/attack (any word starting so); `{safe, categories}` in JSON mode.
@@ -525,6 +593,26 @@ function image(m: ModelInfo, inp: J, signal?: AbortSignal) {
 }
 
 /** Byte length of audio or image input: number[], bytes, base64 text, or `{body}`. */
+/** moondream3.1: `{task, image (URL or data URI), question}` in; `{answer, reasoning, finish_reason, metrics}` out. */
+function moondream(inp: J) {
+  const task = inp.task ?? 'query';
+  if (!['query', 'caption', 'point', 'detect'].includes(task)) throw bad(`task must be one of query, caption, point, detect at '/task'`);
+  if (inp.image != null && (typeof inp.image !== 'string' || !/^(https:|data:image\/)/.test(inp.image))) throw bad(`Type mismatch of '/image', 'string' not in '${Array.isArray(inp.image) ? 'array' : typeof inp.image}'`);
+  if (task !== 'query' && !inp.image) throw missing('image');
+  const question = String(inp.question ?? "What's in this image?");
+  const answer = `This is a synthetic answer from the Workers AI emulator to "${clip(question, 60)}" about a ${bytesOf(inp.image ?? '')}-byte image.`;
+  const input_tokens = est(question) + 729, output_tokens = tokenize(answer).length;
+  return {
+    finish_reason: 'stop',
+    metrics: { input_tokens, output_tokens, prefill_time_ms: 41.2, decode_time_ms: 180.5, ttft_ms: 45.9 },
+    answer: task === 'query' ? answer : null,
+    caption: task === 'caption' ? answer : null,
+    points: null,
+    objects: null,
+    reasoning: task === 'query' && inp.reasoning !== false ? { text: 'The emulator looks at nothing and answers deterministically.', grounding: [] } : null,
+  };
+}
+
 const bytesOf = (x: unknown): number =>
   typeof x === 'string' ? Math.floor((x.replace(/[^A-Za-z0-9+/]/g, '').length * 3) / 4)
   : Array.isArray(x) ? x.length
@@ -578,7 +666,7 @@ function run(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown
   const h = hash(model + bytesOf(inp.image));
   switch (m.task) {
     case 'g':
-      return m.kind === 'G' ? guard(inp) : m.kind === 'K' ? decide(model, inp) : textGen(model, m, inp, signal);
+      return m.kind === 'G' ? guard(inp) : m.kind === 'K' ? decide(model, inp) : textGenN(model, m, inp, signal);
     case 'd':
       return { is_complete: bytesOf(inp.audio) % 2 === 0, probability: 0.75 };
     case 'e':
@@ -603,6 +691,7 @@ function run(model: string, m: ModelInfo, inp: J, signal?: AbortSignal): unknown
       if (m.kind === 'R') return { response: rank(String(inp.query), list(inp.contexts?.map?.((x: unknown) => textOf(x))), inp.top_k) };
       return sentiment(String(inp.text));
     case 'v': {
+      if (/\/moondream/.test(model)) return moondream(inp);
       const p = typeof inp.prompt === 'string' && inp.prompt ? ` (prompt: "${clip(inp.prompt, 60)}")` : '';
       return { description: `This is a synthetic description from the Workers AI emulator of a ${bytesOf(inp.image)}-byte image${p}.` };
     }
@@ -630,7 +719,20 @@ export interface EmulatorOptions {
 }
 
 /** The HTTP status Workers AI answers each code with (WORKERS_AI.md "Errors"). */
-const FAULT_STATUS: Record<number, number> = { 3040: 429, 3036: 429, 4006: 429, 5035: 403, 3007: 408, 10000: 401 };
+const FAULT_STATUS: Record<number, number> = { 3040: 429, 3036: 429, 4006: 429, 5035: 403, 3007: 408, 5021: 413, 10000: 401 };
+/** What Workers AI says with each code (the messages the error table is written against); others get a generic one and a 500. */
+const FAULT_MESSAGE: Record<number, string> = {
+  3040: 'Capacity temporarily exceeded, please try again.',
+  3036: "You have used up your daily free allocation of 10,000 neurons. Please upgrade to Cloudflare's Workers Paid plan if you would like to continue usage.",
+  4006: "you have used up your daily free allocation of 10,000 neurons, please upgrade to Cloudflare's Workers Paid plan if you would like to continue usage.",
+  5007: 'No such model or task',
+  5021: 'The estimated number of input and maximum output tokens (9000) exceeded this model context window limit (7968).',
+  3010: "Invalid or incomplete input for the model: model returned: This model's maximum context length is 4096 tokens.",
+  5023: 'JSON Schema mode is not supported with stream mode',
+  5028: 'This model was deprecated',
+  5035: 'This model requires the Workers Paid plan',
+  10000: 'Authentication error',
+};
 
 function faultsOf(raw: string | undefined): Record<string, number> {
   if (!raw) return {};
@@ -656,7 +758,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Upstream {
       if (!m && Object.hasOwn(RETIRED, model)) throw new UpstreamError(`5028: This model was deprecated on ${RETIRED[model]![0]}`, 5028, 400);
       if (!m) throw new UpstreamError(`5007: No such model ${model} or task`, 5007, 400);
       const fault = Object.hasOwn(faults, model) ? faults[model]! : undefined;
-      if (fault !== undefined) throw new UpstreamError(`${fault}: EMULATOR_FAULTS makes ${model} fail with this code.`, fault, FAULT_STATUS[fault] ?? 400);
+      if (fault !== undefined) throw new UpstreamError(`${fault}: ${FAULT_MESSAGE[fault] ?? `EMULATOR_FAULTS makes ${model} fail with this code.`}`, fault, FAULT_STATUS[fault] ?? (FAULT_MESSAGE[fault] ? 400 : 500));
       if (opts.plan === 'free' && m.flags.includes('$')) {
         throw new UpstreamError(`5035: ${model} requires the Workers Paid plan. Upgrade at https://dash.cloudflare.com to use this model.`, 5035, 403);
       }

@@ -18,7 +18,8 @@ import { fitMaxTokens } from './context';
 import { jsonModeInputs } from './json-mode';
 import { mergeStreams } from './merge';
 import { buildConversation, checkMessages } from './messages';
-import { isEmptyAnswer, readAnswer, type ChatLogprobs } from './output';
+import { splitChoices } from './choices';
+import { isEmptyAnswer, readAnswer, readAnswers, type ChatLogprobs, type Completion } from './output';
 import { chatProfile, type ChatProfile } from './profile';
 import { reasoningInputs, splitThink, thinkingOf } from './reasoning';
 import { completionTransformer, finishReasonOf, streamError, streamOfCompletion, type ChunkWriter, type FinishReason } from './stream';
@@ -56,12 +57,16 @@ export interface Choice {
   usage: Usage;
   /** Token log probabilities, when the model returned them (logprobs: true). */
   logprobs?: ChatLogprobs;
+  /** Which run (runsOf) gave it: choices of one native-n run share that run's usage. */
+  run: number;
 }
 
 /** One upstream run: a plan and which copy of it (n > 1 runs vary the seed by the copy number). */
 export interface Run {
   plan: ChatPlan;
   copy: number;
+  /** Choices the model gives for this one call: `n` sent upstream, or 1. */
+  choices: number;
 }
 
 /** Features this proxy does not offer are refused with a 400, never silently dropped. */
@@ -231,8 +236,22 @@ export async function countPromptTokens(services: Services, req: ChatCompletionR
   return checkMessages(req.messages, profile, req.model).promptTokens + toolTokens(toolInputs(req, profile));
 }
 
-/** The runs for n choices of each plan, in choice order. */
-export const runsOf = (plans: readonly ChatPlan[], n: number): Run[] => plans.flatMap((plan) => Array.from({ length: n }, (_, copy) => ({ plan, copy })));
+const takesN = (plan: ChatPlan) => plan.profile.api === 'openai' && plan.profile.takes('n');
+
+/** Choices the proxy runs a model for one by one; a model that takes `n` itself gets up to 128 in one call. */
+export const MAX_COPIES = 8;
+
+/**
+ * The runs for n choices of each plan, in choice order: one call asking for n where the model's
+ * schema (or family) takes `n` (one prompt, one usage, one charge), else n calls.
+ */
+export function runsOf(plans: readonly ChatPlan[], n: number): Run[] {
+  return plans.flatMap((plan) => {
+    if (n > 1 && takesN(plan)) return [{ plan, copy: 0, choices: n }];
+    if (n > MAX_COPIES) throw invalidValue('n', `The model \`${plan.model.requested}\` gives one choice per call, so the proxy runs it n times: n may be at most ${MAX_COPIES} for it.`);
+    return Array.from({ length: n }, (_, copy) => ({ plan, copy, choices: 1 }));
+  });
+}
 
 /**
  * Runs one choice (streaming where the client asked and the model can), down the plan's failover
@@ -245,7 +264,8 @@ async function runUpstream(services: Services, run: Run, streaming: boolean, sig
   for (let plan = run.plan; ; ) {
     const id = plan.model.id;
     const stream = streaming && plan.canStream;
-    let inputs = plan.inputs;
+    // n goes upstream only to a model that takes it (a failover model that does not gives one choice).
+    let inputs = run.choices > 1 && takesN(plan) ? { ...plan.inputs, n: run.choices } : plan.inputs;
     // Several choices from one seed would all be the same answer.
     if (run.copy && typeof inputs.seed === 'number') inputs = { ...inputs, seed: inputs.seed + run.copy };
     const options = { signal, ...(plan.sessionAffinity && { sessionAffinity: plan.sessionAffinity }), ...(plan.next && { rejectIfBusy: true }) };
@@ -292,6 +312,13 @@ export function totalUsage(runs: readonly Run[], usages: readonly Usage[]): Usag
   };
 }
 
+/** The usage of a request's choices: each run's once (the choices of a native-n run share it). */
+export const choicesUsage = (runs: readonly Run[], choices: readonly Choice[]): Usage =>
+  totalUsage(runs, runs.map((_, r) => choices.find((c) => c.run === r)!.usage));
+
+/** The answers of one run: every upstream choice of a native-n call, in index order. */
+const answersOf = (run: Run, out: unknown, model: string): Completion[] => (run.choices > 1 ? readAnswers(out, model) : [readAnswer(out, model)]);
+
 /** A run's usage with its cost, reported to the request's meter. */
 function billed(services: Services, plan: ChatPlan, usage: Usage): Usage {
   const priced = pricedUsage(plan.model.entry, usage);
@@ -302,22 +329,39 @@ function billed(services: Services, plan: ChatPlan, usage: Usage): Usage {
 /** Runs every choice without streaming and reads the answers. */
 export async function completeRuns(services: Services, runs: readonly Run[], signal?: AbortSignal): Promise<Choice[]> {
   const outs = await Promise.all(runs.map((run) => runUpstream(services, run, false, signal)));
-  return outs.map(({ out, plan }) => {
-    const c = readAnswer(out, plan.model.id);
-    let content = c.text;
-    let reasoning = c.reasoning;
-    if (plan.think && content) {
-      const split = splitThink(content, plan.think.implicit && !reasoning);
-      content = split.content;
-      reasoning = reasoning ? `${reasoning}${split.reasoning && `\n${split.reasoning}`}` : split.reasoning;
-    }
-    const { at, stop } = plan.stops.length ? firstStopMatch(content, plan.stops) : { at: -1, stop: undefined };
-    if (at !== -1) content = content.slice(0, at);
-    const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
-    const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
-    const usage = billed(services, plan, c.usage ?? usageOf(plan.promptTokens, tokensOfChars(content.length + reasoning.length + argsChars)));
-    return { content, reasoning, toolCalls, usage, ...(stop !== undefined && { stopSequence: stop }), ...(c.logprobs && { logprobs: c.logprobs }), finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, c.usage?.completion_tokens, plan.maxTokens) };
+  return outs.flatMap(({ out, plan }, r) => {
+    const answers = answersOf(runs[r]!, out, plan.model.id);
+    const choices = answers.map((c) => readChoice(plan, c, answers.length > 1));
+    // One call, one usage: the upstream's covers all its choices (else estimated from them all), charged once.
+    const usage = billed(services, plan, answers[0]!.usage ?? usageOf(plan.promptTokens, choices.reduce((n, c) => n + c.estimate, 0)));
+    return choices.map(({ estimate: _, ...c }) => ({ ...c, run: r, usage }));
   });
+}
+
+/** One upstream answer as a choice (reasoning split out, stop sequences applied); `estimate` is its tokens. */
+function readChoice(plan: ChatPlan, c: Completion, shared: boolean): Omit<Choice, 'usage' | 'run'> & { estimate: number } {
+  let content = c.text;
+  let reasoning = c.reasoning;
+  if (plan.think && content) {
+    const split = splitThink(content, plan.think.implicit && !reasoning);
+    content = split.content;
+    reasoning = reasoning ? `${reasoning}${split.reasoning && `\n${split.reasoning}`}` : split.reasoning;
+  }
+  const { at, stop } = plan.stops.length ? firstStopMatch(content, plan.stops) : { at: -1, stop: undefined };
+  if (at !== -1) content = content.slice(0, at);
+  const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
+  const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
+  // A native-n call's completion_tokens are all its choices': they say nothing of one choice's length.
+  const tokens = shared ? undefined : c.usage?.completion_tokens;
+  return {
+    content,
+    reasoning,
+    toolCalls,
+    estimate: tokensOfChars(content.length + reasoning.length + argsChars),
+    ...(stop !== undefined && { stopSequence: stop }),
+    ...(c.logprobs && { logprobs: c.logprobs }),
+    finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, tokens, plan.maxTokens),
+  };
 }
 
 export interface StreamOutput {
@@ -332,13 +376,22 @@ export interface StreamOutput {
  * through completionTransformer (lib/pull-stream.ts), or several merged as their events arrive.
  */
 export async function streamRuns(services: Services, runs: readonly Run[], out: StreamOutput, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
-  const single = runs.length === 1;
   const usages: Usage[] = [];
   const failed: boolean[] = [];
   const upstreams = await Promise.all(runs.map((run) => runUpstream(services, run, true, signal)));
-  const streams = upstreams.map(({ out: result, plan }, i) => {
-    const source = result instanceof ReadableStream ? (result as ReadableStream<Uint8Array>) : streamOfCompletion(readAnswer(result, plan.model.id));
-    return pipeWithErrorEvent(
+  // One source per choice: a native-n stream split by choice index (usage on choice 0), else the run's own.
+  const sources = upstreams.flatMap(({ out: result, plan }, r) => {
+    const run = runs[r]!;
+    const many = run.choices > 1 && takesN(plan);
+    const list =
+      result instanceof ReadableStream
+        ? many ? splitChoices(result as ReadableStream<Uint8Array>, run.choices) : [result as ReadableStream<Uint8Array>]
+        : answersOf(many ? run : { ...run, choices: 1 }, result, plan.model.id).map((c, k) => streamOfCompletion(k ? { ...c, usage: undefined } : c));
+    return list.map((source, k) => ({ source, plan, r, first: k === 0, shared: list.length > 1 }));
+  });
+  const single = sources.length === 1;
+  const streams = sources.map(({ source, plan, r, first, shared }, i) =>
+    pipeWithErrorEvent(
       source,
       completionTransformer({
         writer: out.writer(i),
@@ -349,18 +402,22 @@ export async function streamRuns(services: Services, runs: readonly Run[], out: 
         includeUsage: out.includeUsage,
         promptTokens: () => plan.promptTokens,
         tail: single,
-        price: (u) => billed(services, plan, u),
+        sharedUsage: shared,
+        // The run's usage arrives with its first choice: priced, charged and counted once.
+        ...(first && {
+          price: (u: Usage) => billed(services, plan, u),
+          onUsage: (u: Usage) => {
+            usages[r] = u;
+          },
+        }),
         model: plan.model.id,
-        onUsage: (u) => {
-          usages[i] = u;
-        },
         onError: () => {
           failed[i] = true;
         },
       }),
       (err) => sseData(streamError(err, plan.model.id)),
-    );
-  });
+    ),
+  );
   if (single) return streams[0]!;
   return mergeStreams(
     streams,

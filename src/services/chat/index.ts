@@ -1,7 +1,7 @@
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { Services } from '../index';
 import type { Usage } from '../usage';
-import { completeRuns, planChat, runsOf, streamRuns, totalUsage } from './engine';
+import { choicesUsage, completeRuns, planChat, runsOf, streamRuns } from './engine';
 import type { ChatLogprobs } from './output';
 import { chatWriter, type FinishReason } from './stream';
 import type { ToolCall } from './tools';
@@ -66,7 +66,7 @@ export async function createChatCompletion(services: Services, req: ChatCompleti
         logprobs: c.logprobs ?? null,
         finish_reason: c.finish,
       })),
-      usage: totalUsage(runs, choices.map((c) => c.usage)),
+      usage: choicesUsage(runs, choices),
     },
   };
 }

@@ -204,7 +204,10 @@ export async function buildConversation(
   if (profile.vision === 'image-to-text') {
     // llava / uform: one image and a prompt; the last user text is the question.
     const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-    return { prompt: textOf(lastUser?.content) || 'Describe this image.', image: Array.from(firstBytes()!) };
+    const question = textOf(lastUser?.content) || 'Describe this image.';
+    // moondream: a `query` task on a data-URI image; its schema streams by default, so say no.
+    if (profile.takes('question') && profile.takes('task')) return { task: 'query', question, image: Array.from(images.values())[0]!.dataUrl, stream: false };
+    return { prompt: question, image: Array.from(firstBytes()!) };
   }
   if (profile.api === 'responses') return responsesInput(messages, images);
   const fields: Json = { messages: chatMessages(messages, profile, images) };

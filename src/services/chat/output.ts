@@ -100,7 +100,7 @@ function readResponse(o: Json): Completion {
   };
 }
 
-const ANSWER_KEYS = ['response', 'choices', 'output', 'output_text', 'description', 'tool_calls'];
+const ANSWER_KEYS = ['response', 'choices', 'output', 'output_text', 'description', 'answer', 'tool_calls'];
 
 /** A 502 for an answer that is none of the shapes a text model returns. */
 export const unexpectedAnswer = (model: string) =>
@@ -110,6 +110,14 @@ export const unexpectedAnswer = (model: string) =>
 export function readAnswer(out: unknown, model: string): Completion {
   if (typeof out !== 'string' && !(isObj(out) && ANSWER_KEYS.some((k) => k in out))) throw unexpectedAnswer(model);
   return readCompletion(out);
+}
+
+/** Every choice of an answer to a call with `n` (the OpenAI-input families), in index order. */
+export function readAnswers(out: unknown, model: string): Completion[] {
+  const choices = isObj(out) && Array.isArray(out.choices) ? out.choices.filter(isObj) : [];
+  if (choices.length < 2) return [readAnswer(out, model)];
+  const sorted = [...choices].sort((a, b) => (Number(a.index) || 0) - (Number(b.index) || 0));
+  return sorted.map((choice) => readCompletion({ ...(out as Json), choices: [choice] }));
 }
 
 /** A non-stream Workers AI answer, whichever shape it came in. */
@@ -130,10 +138,12 @@ export function readCompletion(out: unknown): Completion {
     };
   }
   return {
-    text: textOf(out.response ?? out.description),
-    reasoning: '',
+    // moondream: `answer`, a `reasoning: {text}` trace and `metrics: {input_tokens, output_tokens}`.
+    text: textOf(out.response ?? out.description ?? out.answer),
+    reasoning: isObj(out.reasoning) ? textOf(out.reasoning.text) : '',
     toolCalls: normalizeToolCalls(out.tool_calls),
-    usage: upstreamUsage(out.usage),
+    usage: upstreamUsage(out.usage ?? out.metrics),
+    ...(typeof out.finish_reason === 'string' && { finish: out.finish_reason }),
   };
 }
 
@@ -141,7 +151,7 @@ export function readCompletion(out: unknown): Completion {
 export function isEmptyAnswer(out: unknown): boolean {
   if (out == null) return true;
   if (!isObj(out)) return false;
-  return !['response', 'choices', 'output', 'output_text', 'description', 'tool_calls'].some((k) => out[k] != null);
+  return !ANSWER_KEYS.some((k) => out[k] != null);
 }
 
 /** What one upstream stream event contributes. */

@@ -56,6 +56,12 @@ const JSON_GUIDED = /\/(?:qwq-32b|mistral-small-3\.1|gemma-3-)/;
  * reasoning_effort), for when their schema cannot be read (the binding; the snapshot lacks them).
  */
 const OPENAI_FAMILY_PARAMS = new Set(['logprobs', 'top_logprobs', 'logit_bias', 'n', 'prediction', 'chat_template_kwargs', 'reasoning_effort']);
+/**
+ * moondream3.1 is an Image-to-Text model with its own input, `{task, image, question}` (image a
+ * data URI), not llava's `{prompt, image: bytes}`: its schema says so; this is for the binding.
+ */
+const MOONDREAM = /\/moondream/;
+const MOONDREAM_PARAMS = new Set(['task', 'image', 'question', 'reasoning', 'max_tokens', 'temperature', 'top_p', 'stream']);
 /** Every legacy text-generation schema in the snapshot takes `raw` (and `prompt`). */
 const LEGACY_FAMILY_PARAMS = new Set(['raw', 'prompt']);
 
@@ -118,7 +124,7 @@ function derive(id: string, entry: CatalogModel | undefined, params: ReadonlySet
             : JSON_GUIDED.test(id)
               ? 'guided_json'
               : null;
-  const fallback = api === 'openai' ? OPENAI_FAMILY_PARAMS : api === 'legacy' && !imageToText ? LEGACY_FAMILY_PARAMS : undefined;
+  const fallback = api === 'openai' ? OPENAI_FAMILY_PARAMS : imageToText ? (MOONDREAM.test(id) ? MOONDREAM_PARAMS : undefined) : api === 'legacy' ? LEGACY_FAMILY_PARAMS : undefined;
   return {
     api,
     // Tools from the catalog only, not the schema: the shared chat schema lists `tools` for

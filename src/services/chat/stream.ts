@@ -120,6 +120,8 @@ export interface StreamOptions {
   /** Adds the cost to the final usage (before it is sent and reported). */
   price?: (usage: Usage) => Usage;
   onUsage?: (usage: Usage) => void;
+  /** The usage counts several choices (a native-n call's): its completion_tokens say nothing of this one's length. */
+  sharedUsage?: boolean;
   onError?: () => void;
   /** The Workers AI model id, named in a truncation error. */
   model: string;
@@ -208,7 +210,8 @@ export function completionTransformer(o: StreamOptions): Transformer<Uint8Array,
       emittedChars += rest.length;
       c.enqueue(writer.content(rest, takeLogprobs()));
     }
-    c.enqueue(writer.finish(finishReasonOf(hitStop, tools.emitted, upstreamFinish, usage?.completion_tokens, o.maxTokens), hitStop ? matcher?.hit : undefined));
+    const tokens = o.sharedUsage ? undefined : usage?.completion_tokens;
+    c.enqueue(writer.finish(finishReasonOf(hitStop, tools.emitted, upstreamFinish, tokens, o.maxTokens), hitStop ? matcher?.hit : undefined));
     const measured = usage ?? usageOf(o.promptTokens(), tokensOfChars(emittedChars));
     const final = o.price ? o.price(measured) : measured;
     o.onUsage?.(final);

@@ -6,7 +6,7 @@
 import { invalidValue, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { CompletionRequest } from '../../schemas/completions';
-import { completeRuns, planChat, runsOf, streamRuns, totalUsage } from '../chat/engine';
+import { choicesUsage, completeRuns, planChat, runsOf, streamRuns } from '../chat/engine';
 import { textWriter } from '../chat/stream';
 import type { Services } from '../index';
 import type { Usage } from '../usage';
@@ -89,7 +89,7 @@ export async function createCompletion(services: Services, req: CompletionReques
         logprobs: null,
         finish_reason: c.finish === 'tool_calls' ? 'stop' : c.finish,
       })),
-      usage: totalUsage(runs, choices.map((c) => c.usage)),
+      usage: choicesUsage(runs, choices),
     },
   };
 }

@@ -105,6 +105,15 @@ describe('emulator: JSON mode, vision, n', () => {
     expect(body.choices[0].message.content.length).toBeGreaterThan(10);
   });
 
+  it('moondream3.1 is fed its own {task, question, image} input (its schema) and its answer read', async () => {
+    const messages = [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: PNG_URL } }] }];
+    const body = await jsonOf(await chat({ model: '@cf/moondream/moondream3.1-9B-A2B', messages }), 'CreateChatCompletionResponse');
+    // The emulator refuses a byte-array image (its schema says string) and echoes the question.
+    expect(body.choices[0].message.content).toMatch(/answer from the Workers AI emulator to "What is this\?"/);
+    expect(body.choices[0].message.reasoning_content.length).toBeGreaterThan(0);
+    expect(body.usage.prompt_tokens).toBeGreaterThan(729);
+  });
+
   it('n = 2 gives two choices, streamed too', async () => {
     const messages = [{ role: 'user', content: 'Hello' }];
     const body = await jsonOf(await chat({ model: '@cf/meta/llama-3.1-8b-instruct-fast', messages, n: 2, seed: 1 }), 'CreateChatCompletionResponse');

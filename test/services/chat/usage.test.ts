@@ -53,8 +53,11 @@ describe('cached and reasoning tokens', () => {
     expect(chunks.at(-1).usage).toEqual({ ...USAGE, cost: null, neurons: null });
   });
 
-  it('are summed over n choices; the prompt (and its cache) counted once', async () => {
-    const body = await jsonOf(await postJson(bindingEnv(fakeAI(() => completion())), '/v1/chat/completions', { model: KIMI, messages: hi, n: 2 }), 'CreateChatCompletionResponse');
+  it('are summed over n runs of a model without native n; the prompt (and its cache) counted once', async () => {
+    // gemma-3 takes no `n`: two runs, each reporting its own usage.
+    const ai = fakeAI(() => completion());
+    const body = await jsonOf(await postJson(bindingEnv(ai), '/v1/chat/completions', { model: '@cf/google/gemma-3-12b-it', messages: hi, n: 2 }), 'CreateChatCompletionResponse');
+    expect(ai.calls).toHaveLength(2);
     expect(body.usage).toEqual({
       prompt_tokens: 1200,
       completion_tokens: 80,
@@ -63,6 +66,13 @@ describe('cached and reasoning tokens', () => {
       completion_tokens_details: { reasoning_tokens: 50 },
       cost: null, neurons: null,
     });
+  });
+
+  it('are the one call\'s for a model with native n (kimi): not summed again', async () => {
+    const ai = fakeAI(() => completion());
+    const body = await jsonOf(await postJson(bindingEnv(ai), '/v1/chat/completions', { model: KIMI, messages: hi, n: 2 }), 'CreateChatCompletionResponse');
+    expect(ai.calls).toHaveLength(1);
+    expect(body.usage).toEqual({ ...USAGE, cost: null, neurons: null });
   });
 
   it('are absent when the model does not report them (no invented zeros)', async () => {

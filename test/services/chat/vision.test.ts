@@ -1,6 +1,7 @@
 /** Image input (`image_url` parts) through /v1/chat/completions. No test touches the network: fetch is stubbed. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_IMAGE_BYTES } from '../../../src/services/chat/vision';
+import { TEST_CATALOG, catalogModel } from '../../support/catalog';
 import { fakeAI } from '../../support/fake-ai';
 import { bindingEnv, expectError, jsonOf, postJson, sseEvents } from '../../support/http';
 
@@ -117,6 +118,37 @@ describe('vision: llava (Image-to-Text)', () => {
   it('cannot call tools', async () => {
     const tools = [{ type: 'function', function: { name: 'f' } }];
     await expectError(await chat(fakeAI(), { model: LLAVA, messages: withImage(DATA_URL), tools }), 400, { param: 'tools', code: 'unsupported_parameter' });
+  });
+});
+
+describe('vision: moondream3.1 (Image-to-Text with its own input)', () => {
+  const MOONDREAM = '@cf/moondream/moondream3.1-9B-A2B';
+  const catalog = [...TEST_CATALOG, catalogModel(MOONDREAM, 'Image-to-Text', { vision: 'true' })];
+  // The answer as its output schema (../shared/workers-ai-models/moondream3.1-9B-A2B.json) describes it.
+  const answer = {
+    finish_reason: 'stop',
+    metrics: { input_tokens: 740, output_tokens: 6, prefill_time_ms: 40, decode_time_ms: 90, ttft_ms: 44 },
+    answer: 'A small PNG.',
+    caption: null,
+    points: null,
+    objects: null,
+    reasoning: { text: 'It is a tiny image.', grounding: [] },
+  };
+
+  it('sends {task: "query", question, image as a data URI, stream: false} and reads answer, reasoning and metrics', async () => {
+    const ai = fakeAI(() => answer, catalog);
+    const body = await jsonOf(await chat(ai, { model: MOONDREAM, messages: withImage(DATA_URL, 'Caption this'), max_tokens: 50 }), 'CreateChatCompletionResponse');
+    expect(ai.calls[0]!.inputs).toEqual({ task: 'query', question: 'Caption this', image: DATA_URL, stream: false, max_tokens: 50 });
+    expect(body.choices[0].message).toMatchObject({ content: 'A small PNG.', reasoning_content: 'It is a tiny image.' });
+    expect(body.choices[0].finish_reason).toBe('stop');
+    expect(body.usage).toMatchObject({ prompt_tokens: 740, completion_tokens: 6, total_tokens: 746 });
+  });
+
+  it('answers a streaming request as a stream from the one non-stream call', async () => {
+    const ai = fakeAI(() => answer, catalog);
+    const events = await sseEvents(await chat(ai, { model: MOONDREAM, messages: withImage(DATA_URL), stream: true }));
+    expect(events.slice(0, -1).map((e) => e.json.choices[0]?.delta?.content ?? '').join('')).toBe('A small PNG.');
+    expect(ai.calls[0]!.inputs.stream).toBe(false);
   });
 });
 
