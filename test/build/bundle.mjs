@@ -35,7 +35,7 @@ try {
     ['no emulator code', readFileSync(join(root, 'src', 'dev', 'emulator', 'index.ts'), 'utf8').includes(EMULATOR_MARKER) && !code.includes(EMULATOR_MARKER)],
     // The pages are files of public/ (wrangler's [assets]), not strings of the bundle.
     ['no OpenAPI document', !code.includes('3.1.0')],
-    ...['docs.html', 'playground.html'].map((file) => {
+    ...['docs.html', 'playground.html', 'admin.html'].map((file) => {
       const title = /<title>([^<]+)<\/title>/.exec(readFileSync(join(publicDir, file), 'utf8'))?.[1];
       return [`no ${file} (its title "${title}")`, !!title && !code.includes(title)];
     }),
