@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../lib/hono';
 import { proxyMisconfigured } from '../errors';
 import type { AppEnv } from '../types';
 
