@@ -14,8 +14,8 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
+import { measure as measureBundle, summary } from '../scripts/bundle-size.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'bench', '.build');
@@ -227,11 +227,11 @@ async function build() {
     wrangler(['deploy', 'bench/proxy-worker.ts', '--dry-run', '--outdir', out('proxy'), '--name', 'bench-proxy']),
     wrangler(['deploy', 'bench/floor-worker.ts', '--dry-run', '--outdir', out('floor'), '--name', 'bench-floor']),
   ]);
-  const bundle = readFileSync(join(out('production'), 'index.js'));
   return {
     proxyScript: join(out('proxy'), 'proxy-worker.js'),
     floorScript: join(out('floor'), 'floor-worker.js'),
-    bundle: { minifiedBytes: bundle.length, gzipBytes: gzipSync(bundle).length },
+    // The same figures as `npm run build` and test/build/bundle.mjs (gzip -9), with the parts (`npm run size`).
+    bundle: measureBundle(join(out('production'), 'index.js'), { parts: true }),
   };
 }
 
@@ -563,7 +563,7 @@ async function main() {
     }
 
     const { bundle } = built;
-    console.log(`\nProduction bundle (wrangler deploy --dry-run, minified): ${kib(bundle.minifiedBytes)}, gzip ${kib(bundle.gzipBytes)}.`);
+    console.log(`\n${summary(bundle)} (wrangler deploy --dry-run; its parts: npm run size).`);
     const seconds = (performance.now() - started) / 1000;
     // Other work on the machine shows in the latencies first (CPU time is per process).
     const load = os.loadavg().map((x) => x.toFixed(2));

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from './lib/hono';
 import { anthropicErrors } from './middleware/anthropic-errors';
 import { auth } from './middleware/auth';
 import { bodyLimit } from './middleware/body-limit';
@@ -40,12 +40,13 @@ const openai = new Hono<AppEnv>()
   .route('/', messages);
 
 export const app = new Hono<AppEnv>()
+  // Outermost, so they reshape every error, those of requestContext included (a deployment with
+  // no transport fails there, before any route): Ollama clients expect {error: string} under /api/,
+  // Anthropic clients {type: "error", error: {type, message}} (/v1/messages*, anthropic-version requests).
+  .use('/api/*', ollamaErrors)
+  .use(anthropicErrors)
   .use(requestContext)
   .use(cors)
-  // Ollama clients expect {error: string}: reshapes every error under /api/, auth's included.
-  .use('/api/*', ollamaErrors)
-  // Anthropic clients expect {type: "error", error: {type, message}}: /v1/messages* and anthropic-version requests.
-  .use(anthropicErrors)
   .route('/', health)
   .route('/', pages)
   // Its own key (ADMIN_API_KEY), so before the client-key auth.

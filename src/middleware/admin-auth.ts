@@ -14,11 +14,8 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError(404, 'The admin API is off: set the ADMIN_API_KEY secret (wrangler secret put ADMIN_API_KEY) to turn it on.', 'invalid_request_error', null, 'admin_api_disabled');
   }
   const given = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
-  if (!given) throw unauthorized('The admin API needs the admin key as an Authorization: Bearer header.', 'missing_api_key');
+  if (!given) throw unauthorized('Send the admin key as an Authorization: Bearer header.', 'missing_api_key');
   if (!(await sameSecret(given, config.adminApiKey))) throw unauthorized('Incorrect admin key provided.', 'invalid_admin_key');
-  if (!keys) {
-    const missing = (['KEYS', 'KEY_LEDGER'] as const).filter((b) => !c.env[b]);
-    throw proxyMisconfigured(`managed keys need the ${missing.join(' and ')} binding${missing.length > 1 ? 's' : ''} (docs/operators.md).`, 'managed_keys_not_configured', 503);
-  }
+  if (!keys) throw proxyMisconfigured('managed keys need both the KEYS and KEY_LEDGER bindings (docs/operators.md).', 'managed_keys_not_configured', 503);
   return next();
 });

@@ -7,10 +7,12 @@
  */
 import { openApiDocument } from '../docs/openapi';
 import { docsHtml } from '../docs/page';
+import { ADMIN_HTML } from './admin';
 import { PLAYGROUND_HTML } from './playground';
 
 export const render = (): Record<string, string> => ({
   'openapi.json': JSON.stringify(openApiDocument()),
   'docs.html': docsHtml(),
   'playground.html': PLAYGROUND_HTML,
+  'admin.html': ADMIN_HTML,
 });

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { zValidator } from '@hono/zod-validator';
 import { invalidValue } from '../errors';
 import { adminAuth } from '../middleware/admin-auth';

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../lib/hono';
 import { HTTPException } from 'hono/http-exception';
 import type * as z from 'zod/mini';
 import { ApiError, invalidValue } from '../errors';

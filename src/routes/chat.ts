@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { jsonBody } from '../middleware/json-body';
 import { ChatCompletionRequest } from '../schemas/chat';
 import { createChatCompletion } from '../services/chat';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import type { AppEnv } from '../types';
 
 /** Public liveness probe: no auth, no upstream call. */

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../types';
 

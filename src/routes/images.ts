@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../lib/hono';
 import { ApiError, invalidRequest, invalidValue } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { describeIssue, paramPath } from '../schemas/common';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { jsonBody } from '../middleware/json-body';
 import { CountTokensRequest, CreateMessageRequest } from '../schemas/messages';
 import { countTokens, createMessage } from '../services/messages';

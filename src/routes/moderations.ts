@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { jsonBody } from '../middleware/json-body';
 import { ModerationRequest } from '../schemas/moderations';
 import { createModeration, DEFAULT_MODERATION_MODEL } from '../services/moderations';

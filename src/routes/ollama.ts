@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { invalidValue } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { OllamaChatRequest, OllamaEmbedRequest, OllamaEmbeddingsRequest, OllamaGenerateRequest, OllamaShowRequest } from '../schemas/ollama';

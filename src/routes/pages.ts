@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../lib/hono';
 import { proxyMisconfigured } from '../errors';
 import type { AppEnv } from '../types';
 
@@ -30,8 +31,9 @@ export const asset = (file: string, headers: Record<string, string>) => async (c
   return c.body(res.body ?? '', 200, headers);
 };
 
-/** Public pages: the playground (it asks for the API key in the browser) and the API reference; nothing secret. */
+/** Public pages: the playground (it asks for the API key in the browser), the API reference, the admin page (it asks for ADMIN_API_KEY); nothing secret. */
 export const pages = new Hono<AppEnv>()
   .get('/', asset('playground.html', PAGE_HEADERS))
   .get('/docs', asset('docs.html', PAGE_HEADERS))
+  .get('/admin', asset('admin.html', PAGE_HEADERS))
   .get('/openapi.json', asset('openapi.json', JSON_HEADERS));

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors';
 import { jsonBody } from '../middleware/json-body';

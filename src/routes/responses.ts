@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { ApiError, unsupportedParameter } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { CreateResponseRequest } from '../schemas/responses';

@@ -73,7 +73,6 @@ const add = (into: Spend, s: Spend) => {
   into.unpriced += s.unpriced;
 };
 const zero = (): Spend => ({ cost: 0, runs: 0, unpriced: 0 });
-const withNeurons = (s: Spend) => ({ ...s, neurons: neuronsOf(s.cost) });
 
 /** Spend per model, per day and per key over a range of UTC days, from each key's ledger. */
 export async function usageReport(keys: ManagedKeys, q: UsageQuery) {
@@ -94,16 +93,16 @@ export async function usageReport(keys: ManagedKeys, q: UsageQuery) {
         add(models.get(model)!, s);
       }
     }
-    return { id: record.id, name: record.name, ...withNeurons(spend) };
+    return { id: record.id, name: record.name, ...spend };
   });
   return {
     object: 'usage_report',
     from,
     to,
     key: q.key ?? null,
-    total: withNeurons(total),
-    models: [...models].map(([model, s]) => ({ model, ...withNeurons(s) })).sort((a, b) => b.cost - a.cost),
-    days: [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, d]) => ({ date, ...withNeurons(d) })),
+    total: { ...total, neurons: neuronsOf(total.cost) },
+    models: [...models].map(([model, s]) => ({ model, ...s })).sort((a, b) => b.cost - a.cost),
+    days: [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, d]) => ({ date, ...d })),
     keys: perKey,
   };
 }
