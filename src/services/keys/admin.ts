@@ -17,17 +17,17 @@ export async function createKey(keys: ManagedKeys, body: CreateKeyRequest) {
   const secret = `sk-wai-${randomBase64Url(24)}`;
   const hash = await sha256Hex(secret);
   const record: KeyRecord = {
+    models: [],
+    daily_budget_usd: null,
+    monthly_budget_usd: null,
+    rpm: null,
+    expires_at: null,
+    disabled: false,
+    ...body,
     id: `key_${hash.slice(0, 16)}`,
     hash,
     redacted_value: `${secret.slice(0, 7)}...${secret.slice(-4)}`,
     created_at: Math.floor(Date.now() / 1000),
-    name: body.name,
-    models: body.models ?? [],
-    daily_budget_usd: body.daily_budget_usd ?? null,
-    monthly_budget_usd: body.monthly_budget_usd ?? null,
-    rpm: body.rpm ?? null,
-    expires_at: body.expires_at ?? null,
-    disabled: body.disabled ?? false,
   };
   await keys.store.put(record);
   return { ...keyView(record), secret };
@@ -59,7 +59,7 @@ function reportRange(q: UsageQuery): { from: string; to: string } {
   const from = q.from ?? `${to.slice(0, 7)}-01`;
   for (const [param, day] of [['from', from], ['to', to]] as const) {
     const ms = Date.parse(`${day}T00:00:00Z`);
-    if (!Number.isFinite(ms) || dayOf(ms) !== day) throw invalidValue(param, `${param}: ${day} is not a calendar date (YYYY-MM-DD).`);
+    if (!Number.isFinite(ms) || dayOf(ms) !== day) throw invalidValue(param, `${param}: ${day} is not a date (YYYY-MM-DD).`);
   }
   const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
   if (span < 0) throw invalidValue('from', `from (${from}) is after to (${to}).`);

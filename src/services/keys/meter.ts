@@ -34,7 +34,7 @@ export class KeyMeter {
       admission = await this.ledger.admit(this.key.id, model, { daily_budget_usd, monthly_budget_usd, rpm });
     } catch (err) {
       // Failing closed: an unmetered managed key could spend past its budget.
-      console.error(JSON.stringify({ level: 'error', msg: 'key ledger unavailable', error: String(err) }));
+      console.error(JSON.stringify({ level: 'error', msg: 'key ledger admit failed', error: String(err) }));
       throw ledgerUnavailable();
     }
     if (!admission.ok) throw admissionRefused(this.key, admission, Date.now());

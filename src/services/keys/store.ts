@@ -6,11 +6,13 @@ const CACHE_MS = 30_000;
 const CACHE_ENTRIES = 1000;
 
 const PREFIX = 'key:';
+const ID_PREFIX = 'id:';
 
 /**
  * Managed key definitions in KV (KEYS), stored under `key:<sha256 hex of the secret>`: a request's
  * key is found by its digest in one read, so nothing compares the secret itself (no timing leak)
- * and KV never holds it. The key id is `key_` + the digest's first 16 hex digits.
+ * and KV never holds it. The key id is `key_` + the digest's first 16 hex digits; `id:<id>` holds
+ * the digest, for the admin API.
  */
 export class KeyStore {
   private readonly cache = new Map<string, { record: KeyRecord | null; until: number }>();
@@ -26,11 +28,10 @@ export class KeyStore {
     return record;
   }
 
+  /** By id through `id:<id>` (which holds the digest): a read, not a list, since KV lists lag behind writes. */
   async byId(id: string): Promise<KeyRecord | null> {
-    const m = /^key_([0-9a-f]{16})$/.exec(id);
-    if (!m) return null;
-    const { keys } = await this.kv.list({ prefix: PREFIX + m[1] });
-    return keys[0] ? this.kv.get<KeyRecord>(keys[0].name, 'json') : null;
+    const hash = /^key_[0-9a-f]{16}$/.test(id) ? await this.kv.get(ID_PREFIX + id) : null;
+    return hash ? this.kv.get<KeyRecord>(PREFIX + hash, 'json') : null;
   }
 
   async list(): Promise<KeyRecord[]> {
@@ -46,12 +47,12 @@ export class KeyStore {
   }
 
   async put(record: KeyRecord): Promise<void> {
-    await this.kv.put(PREFIX + record.hash, JSON.stringify(record));
+    await Promise.all([this.kv.put(PREFIX + record.hash, JSON.stringify(record)), this.kv.put(ID_PREFIX + record.id, record.hash)]);
     this.cache.delete(record.hash);
   }
 
   async delete(record: KeyRecord): Promise<void> {
-    await this.kv.delete(PREFIX + record.hash);
+    await Promise.all([this.kv.delete(PREFIX + record.hash), this.kv.delete(ID_PREFIX + record.id)]);
     this.cache.delete(record.hash);
   }
 }
