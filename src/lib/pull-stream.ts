@@ -1,3 +1,5 @@
+import { concatBytes } from './bytes';
+
 /**
  * Byte transforms run inside one pull-driven ReadableStream instead of a chain of
  * TransformStreams joined by pipeTo. In workerd every stream stage costs several µs per chunk
@@ -180,7 +182,7 @@ export function transformStream(
       reader.cancel(failure.error).catch(noop);
       return;
     }
-    if (out.length) output.enqueue(out.length === 1 ? out[0]! : concat(out, outBytes));
+    if (out.length) output.enqueue(out.length === 1 ? out[0]! : concatBytes(out, outBytes));
     out = [];
     outBytes = 0;
     if (closed) output.close();
@@ -285,14 +287,4 @@ export function through(stream: ReadableStream<Uint8Array>, transformer: ByteTra
     return stream;
   }
   return stream.pipeThrough(new TransformStream(transformer));
-}
-
-function concat(chunks: Uint8Array[], bytes: number): Uint8Array {
-  const all = new Uint8Array(bytes);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return all;
 }

@@ -1,5 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors';
+import { concatBytes } from '../lib/bytes';
 import type { AppEnv } from '../types';
 
 /**
@@ -55,12 +56,7 @@ export const bodyLimit = createMiddleware<AppEnv>(async (c, next) => {
     }
     parts.push(r.value);
   }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    body.set(p, at);
-    at += p.byteLength;
-  }
+  const body = concatBytes(parts, size);
   c.req.raw = new Request(raw, { body });
   return next();
 });

@@ -1,4 +1,5 @@
 import type { Config } from '../../config';
+import { concatBytes } from '../../lib/bytes';
 import { ApiError, invalidRequest } from '../../errors';
 import { fromBase64, toBase64 } from '../../lib/base64';
 import { OutboundRefused, fetchPublic, outboundRefusal } from '../../lib/outbound';
@@ -72,13 +73,7 @@ async function readCapped(res: Response, param: string, budget: DownloadBudget):
     }
     parts.push(r.value);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return concatBytes(parts, size);
 }
 
 async function download(url: URL, param: string, budget: DownloadBudget, signal?: AbortSignal): Promise<ImageInput> {
