@@ -44,13 +44,13 @@ const FLUX2: Known = { input: 'multipart', output: 'base64', generates: true, ed
 const BUILTIN: Readonly<Record<string, Known>> = {
   '@cf/black-forest-labs/flux-1-schnell': { input: 'json', output: 'base64', generates: true, fixedSize: '1024x1024', promptMax: 2048 },
   '@cf/leonardo/lucid-origin': { input: 'json', output: 'base64', generates: true, size: { min: 1, max: 2500 } },
-  // defaultSteps: its schema's num_steps default (the proxy sends none; priced per step).
+  // defaultSteps: the published schema's num_steps default, on the models priced per step.
   '@cf/leonardo/phoenix-1.0': { input: 'json', output: 'binary', generates: true, size: { min: 1, max: 2048 }, defaultSteps: 25 },
   '@cf/stabilityai/stable-diffusion-xl-base-1.0': SD,
-  '@cf/bytedance/stable-diffusion-xl-lightning': SD,
+  '@cf/bytedance/stable-diffusion-xl-lightning': { ...SD, defaultSteps: 20 },
   '@cf/lykon/dreamshaper-8-lcm': SD,
   '@cf/runwayml/stable-diffusion-v1-5-img2img': { ...SD, generates: false, edits: 'image' },
-  '@cf/runwayml/stable-diffusion-v1-5-inpainting': { ...SD, generates: false, edits: 'mask' },
+  '@cf/runwayml/stable-diffusion-v1-5-inpainting': { ...SD, generates: false, edits: 'mask', defaultSteps: 20 },
   '@cf/black-forest-labs/flux-2-dev': FLUX2,
   '@cf/black-forest-labs/flux-2-klein-4b': FLUX2,
   '@cf/black-forest-labs/flux-2-klein-9b': FLUX2,
