@@ -40,20 +40,36 @@ async function inflateCapped(data: Uint8Array, expected: number, sink: (chunk: U
   const reader = ds.readable.getReader();
   let size = 0;
   let stopped = false;
+  // workerd's inflater works through each written piece as it is written, whoever reads: fed
+  // ahead, a bomb's 510 KiB would all inflate (512 MiB, most of a second) before the reader saw
+  // the cap. So the next piece goes in only once the reader has taken what the last one gave.
+  let wake: (() => void) | undefined;
   const feeding = (async () => {
     for (let at = 0; at < data.length && !stopped; ) {
       const piece = Math.min(64 * 1024, Math.max(1024, Math.floor((expected - size) / MAX_RATIO)));
+      const taken = new Promise<void>((resolve) => (wake = resolve));
       await writer.write(data.subarray(at, (at += piece)));
+      await taken;
     }
     if (!stopped) await writer.close();
   })().catch(() => undefined);
   try {
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    for (;;) {
+      const next = reader.read();
+      // A read that settles neither at once nor by the next timer waits for input: caught up.
+      if (wake && (await Promise.race([next, soon()])) === IDLE && (await Promise.race([next, later()])) === IDLE) {
+        const w = wake;
+        wake = undefined;
+        w();
+      }
+      const r = await next;
+      if (r.done) break;
       if ((size += r.value.byteLength) > expected) throw new MaskError('The mask PNG holds more image data than its dimensions declare.');
       sink(r.value);
     }
   } catch (err) {
     stopped = true;
+    wake?.();
     await Promise.all([reader.cancel().catch(() => undefined), writer.abort().catch(() => undefined)]);
     if (err instanceof MaskError) throw err;
     throw new MaskError('The mask PNG is corrupt (its image data does not decompress).');
@@ -61,6 +77,13 @@ async function inflateCapped(data: Uint8Array, expected: number, sink: (chunk: U
   await feeding;
   if (size !== expected) throw new MaskError('The mask PNG is truncated.');
 }
+
+const IDLE = Symbol('idle');
+const idle = Promise.resolve(IDLE);
+/** Settles two microtask hops from now: after a read of a chunk already there. */
+const soon = () => idle.then((x) => x);
+/** Settles after the current task (a timer): after any read the inflater can answer without more input. */
+const later = () => new Promise<typeof IDLE>((resolve) => setTimeout(resolve, 0, IDLE));
 
 interface Png {
   width: number;
