@@ -4,6 +4,8 @@
  * with the PNG reader/writer it needs (8/16-bit, non-interlaced), using the runtime's zlib streams.
  */
 
+import { settlesAtOnce, settlesByNextTimer } from './settled';
+
 export class MaskError extends Error {}
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
@@ -57,7 +59,7 @@ async function inflateCapped(data: Uint8Array, expected: number, sink: (chunk: U
     for (;;) {
       const next = reader.read();
       // A read that settles neither at once nor by the next timer waits for input: caught up.
-      if (wake && (await Promise.race([next, soon()])) === IDLE && (await Promise.race([next, later()])) === IDLE) {
+      if (wake && !(await settlesAtOnce(next)) && !(await settlesByNextTimer(next))) {
         const w = wake;
         wake = undefined;
         w();
@@ -77,13 +79,6 @@ async function inflateCapped(data: Uint8Array, expected: number, sink: (chunk: U
   await feeding;
   if (size !== expected) throw new MaskError('The mask PNG is truncated.');
 }
-
-const IDLE = Symbol('idle');
-const idle = Promise.resolve(IDLE);
-/** Settles two microtask hops from now: after a read of a chunk already there. */
-const soon = () => idle.then((x) => x);
-/** Settles after the current task (a timer): after any read the inflater can answer without more input. */
-const later = () => new Promise<typeof IDLE>((resolve) => setTimeout(resolve, 0, IDLE));
 
 interface Png {
   width: number;

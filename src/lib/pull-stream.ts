@@ -1,4 +1,5 @@
 import { concatBytes } from './bytes';
+import { settlesAtOnce } from './settled';
 
 /**
  * Byte transforms run inside one pull-driven ReadableStream instead of a chain of
@@ -20,15 +21,7 @@ export type ByteTransformer = Transformer<Uint8Array, Uint8Array>;
 
 /** Above this many bytes of output a pull stops taking chunks that are already there. */
 const MAX_BATCH = 64 * 1024;
-const IDLE = Symbol('idle');
-const idle = Promise.resolve(IDLE);
 const noop = () => {};
-const same = <T>(x: T) => x;
-/**
- * Settles two microtask hops from now: a read of a chunk the source already holds settles one
- * hop after read() in workerd, so it wins the race; a read waiting on I/O loses it.
- */
-const soon = () => idle.then(same);
 
 interface Chain {
   stages: ByteTransformer[];
@@ -43,7 +36,7 @@ type Read = ReadableStreamReadResult<Uint8Array>;
 /**
  * A pass-through wrapper's reads as plain calls (a deadline guard), instead of a stream stage.
  * `read` must return the source reader's own promise, with no `.then` on it: a read of a chunk
- * already there has to settle within the hops `soon()` allows, or every chunk leaves on its own.
+ * already there has to settle within the hops `settlesAtOnce` allows, or every chunk leaves on its own.
  */
 export interface DirectReader {
   read(): Promise<Read>;
@@ -264,8 +257,7 @@ export function transformStream(
       if (closed || failure || outBytes >= MAX_BATCH) return emit();
       next = reader.read();
       // Another chunk already there joins this one; otherwise send now and keep the read for the next pull.
-      const ready = await Promise.race([next, soon()]).catch(() => true);
-      if (ready === IDLE && out.length) {
+      if (!(await settlesAtOnce(next)) && out.length) {
         pending = next;
         next.catch(noop);
         return emit();
