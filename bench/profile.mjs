@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Miniflare } from 'miniflare';
+import { benchMiniflare } from './miniflare.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [side = 'proxy', path = '/v1/models', body, count = '200'] = process.argv.slice(2);
@@ -33,32 +33,14 @@ const built = spawnSync(
   { cwd: root, encoding: 'utf8' },
 );
 if (built.status !== 0) throw new Error(`wrangler failed:\n${built.stdout}${built.stderr}`);
-const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'wrangler.toml'), 'utf8'))?.[1];
-
-const mf = new Miniflare({
-  port: 0,
-  inspectorPort: INSPECTOR_PORT,
-  logRequests: false,
-  unsafeLocalExplorer: false,
-  workers: [
-    {
-      config: {
-        name: 'bench',
-        type: 'worker',
-        compatibilityDate,
-        manifest: { mainModule: 'worker.js', modules: { 'worker.js': { type: 'esm', contents: readFileSync(join(outdir, `${side}-worker.js`), 'utf8') } } },
-        env: { BENCH: { type: 'json', value: PARAMS } },
-      },
-    },
-  ],
-});
+const mf = benchMiniflare(join(outdir, `${side}-worker.js`), PARAMS, { inspectorPort: INSPECTOR_PORT });
 
 try {
   const url = (await mf.ready).href.replace(/\/$/, '') + path;
   const init = () => ({
     method: body ? 'POST' : 'GET',
     headers: { authorization: 'Bearer bench', 'accept-encoding': 'identity', ...(body && { 'content-type': 'application/json' }) },
-    body,
+    body: body || undefined,
   });
   const request = async () => {
     const res = await fetch(url, init());

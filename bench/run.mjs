@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Miniflare } from 'miniflare';
+import { benchMiniflare } from './miniflare.mjs';
 import { measure as measureBundle, summary } from '../scripts/bundle-size.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -289,29 +289,10 @@ function cpuMs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
-const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'wrangler.toml'), 'utf8'))?.[1];
-
 async function startWorker(scriptPath) {
   const before = workerdChildren();
   const started = performance.now();
-  // miniflare 5's own option shape (its README still documents the v4 one). No request logging:
-  // it would add work in workerd and here for every request.
-  const mf = new Miniflare({
-    port: 0,
-    logRequests: false,
-    unsafeLocalExplorer: false,
-    workers: [
-      {
-        config: {
-          name: 'bench',
-          type: 'worker',
-          compatibilityDate,
-          manifest: { mainModule: 'worker.js', modules: { 'worker.js': { type: 'esm', contents: readFileSync(scriptPath, 'utf8') } } },
-          env: { BENCH: { type: 'json', value: PARAMS } },
-        },
-      },
-    ],
-  });
+  const mf = benchMiniflare(scriptPath, PARAMS);
   const url = (await mf.ready).href.replace(/\/$/, '');
   const pids = [...workerdChildren()].filter((p) => !before.has(p));
   if (pids.length !== 1) throw new Error(`expected one new workerd process, found ${pids.length}`);
