@@ -89,10 +89,13 @@ function guardStream(source: ReadableStream<Uint8Array>, g: StreamGuard): Readab
   let over = false;
   let failure: ApiError | undefined;
   const deadline = () => (last === undefined ? g.started + g.deadlines.firstByteMs : last + g.deadlines.idleMs);
-  const stop = (reason: unknown) => {
-    over = true;
+  const disarm = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
+  };
+  const stop = (reason: unknown) => {
+    over = true;
+    disarm();
     g.abort.abort(reason);
     return reader.cancel(reason).catch(() => undefined);
   };
@@ -122,8 +125,7 @@ function guardStream(source: ReadableStream<Uint8Array>, g: StreamGuard): Readab
       if (failure) throw failure;
       if (r.done) {
         over = true;
-        if (timer !== null) clearTimeout(timer);
-        timer = null;
+        disarm();
       } else if (ends(r.value)) last = Date.now();
     },
     rejected(err) {
