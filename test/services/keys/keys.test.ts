@@ -284,19 +284,31 @@ describe('managed keys', () => {
 });
 
 describe('the budget under concurrent requests (KeyLedger Durable Object in workerd)', () => {
-  /** Each upstream call takes a while, so all 50 are in flight together. */
-  const slow: Handler = async () => {
-    await new Promise((r) => setTimeout(r, 30));
-    return { response: 'Hello!', usage: USAGE };
-  };
-
   it('50 concurrent requests on a key with a budget for exactly 10 never let more than 11 through', async () => {
-    const { env, ai } = keysEnv(slow);
+    // The burst's admitted runs wait until 40 requests are answered (the burst less the 10 that fit,
+    // counting the first), so they are all in flight together however slowly they arrive; if more
+    // than 10 were admitted, fewer than 40 are answered and the test times out.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let gated = false;
+    const { env, ai } = keysEnv(async () => {
+      if (gated) await gate;
+      return { response: 'Hello!', usage: USAGE };
+    });
     const { secret, id } = await newKey(env, { name: 'ten', daily_budget_usd: 10 * COST });
     // One request first, so the ledger knows what a request costs (a new key's first runs alone).
     const first = await chat(env, secret);
     expect(first.status).toBe(200);
-    const burst = await Promise.all(Array.from({ length: 50 }, () => chat(env, secret)));
+    gated = true;
+    let answered = 0;
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        chat(env, secret).then((r) => {
+          if (++answered === 40) release();
+          return r;
+        }),
+      ),
+    );
     const passed = burst.filter((r) => r.status === 200);
     const through = 1 + passed.length;
     expect(through).toBeLessThanOrEqual(11);
@@ -317,9 +329,24 @@ describe('the budget under concurrent requests (KeyLedger Durable Object in work
   });
 
   it('on a new key whose cost is not known yet, a burst lets exactly one through and holds the rest back', async () => {
-    const { env } = keysEnv(slow);
+    // The one admitted run waits until the other 49 are answered, so all 50 are decided while it is
+    // in flight however slowly they arrive (a 30 ms run let a loaded machine finish it mid-burst).
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { env } = keysEnv(async () => {
+      await gate;
+      return { response: 'Hello!', usage: USAGE };
+    });
     const { secret } = await newKey(env, { name: 'cold', daily_budget_usd: 10 * COST });
-    const burst = await Promise.all(Array.from({ length: 50 }, () => chat(env, secret)));
+    let answered = 0;
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        chat(env, secret).then((r) => {
+          if (++answered === 49) release();
+          return r;
+        }),
+      ),
+    );
     expect(burst.filter((r) => r.status === 200)).toHaveLength(1);
     const held = burst.find((r) => r.status === 429)!;
     expect(held.headers.get('x-should-retry')).toBe('true');
