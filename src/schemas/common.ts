@@ -73,9 +73,12 @@ export const numberIn = (min: number, max: number) => z.number().check(z.gte(min
  * autocomplete sends 10-12 to any non-OpenAI host. Ollama's path takes the same bound.
  */
 export const MAX_STOP_SEQUENCES = 16;
+// A plain check rather than z.refine, whose ZodCustom schema class the bundle would carry for this one use.
 export const StopSequences = z.union([z.string(), z.array(z.string())]).check(
-  z.refine((v) => typeof v === 'string' || v.length <= MAX_STOP_SEQUENCES, {
-    message: `'stop' takes at most ${MAX_STOP_SEQUENCES} sequences (the proxy applies them itself).`,
+  z.check((ctx) => {
+    if (typeof ctx.value !== 'string' && ctx.value.length > MAX_STOP_SEQUENCES) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `'stop' takes at most ${MAX_STOP_SEQUENCES} sequences (the proxy applies them itself).` });
+    }
   }),
 );
 
