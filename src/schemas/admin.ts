@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { matching } from './common';
 
 /** USD amounts: positive, bounded so a typo cannot read as "unlimited"; null = no such budget. */
 const usd = z.nullable(z.number().check(z.gt(0), z.lte(1_000_000)));
@@ -33,7 +34,7 @@ export type UpdateKeyRequest = z.infer<typeof UpdateKeyRequest>;
 export const CreateKeyRequest = z.strictObject({ name, ...optionalSettings });
 export type CreateKeyRequest = z.infer<typeof CreateKeyRequest>;
 
-const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'));
+const day = matching(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
 /** GET /admin/usage: one key or all, over UTC days from..to (inclusive). */
 export const UsageQuery = z.strictObject({ key: z.optional(z.string()), from: z.optional(day), to: z.optional(day) });
