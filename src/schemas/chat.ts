@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable, StopSequences, TopK } from './common';
+import { numberIn, optionalNullable, recordOf, StopSequences, TopK } from './common';
 
 const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
 const ImagePart = z.looseObject({
@@ -46,7 +46,7 @@ export const FunctionTool = z.looseObject({
   function: z.looseObject({
     name: z.string().check(z.minLength(1), z.maxLength(64)),
     description: z.optional(z.string()),
-    parameters: z.optional(z.record(z.string(), z.unknown())),
+    parameters: z.optional(recordOf(z.unknown())),
     strict: optionalNullable(z.boolean()),
   }),
 });
@@ -64,7 +64,7 @@ export const ResponseFormat = z.discriminatedUnion('type', [
     json_schema: z.looseObject({
       name: z.string(),
       description: z.optional(z.string()),
-      schema: z.optional(z.record(z.string(), z.unknown())),
+      schema: z.optional(recordOf(z.unknown())),
       strict: optionalNullable(z.boolean()),
     }),
   }),
@@ -104,13 +104,13 @@ export const ChatCompletionRequest = z.looseObject({
   ),
   logprobs: optionalNullable(z.boolean()),
   top_logprobs: optionalNullable(z.int().check(z.gte(0), z.lte(20))),
-  logit_bias: optionalNullable(z.record(z.string(), z.number())),
+  logit_bias: optionalNullable(recordOf(z.number())),
   /** Predicted Outputs: sent to the models whose schema takes it. */
   prediction: optionalNullable(z.looseObject({ type: z.literal('content'), content: z.union([z.string(), z.array(TextPart)]) })),
   user: z.optional(z.string()),
   /** Routes requests that share a prompt prefix to one cache: Workers AI's `x-session-affinity`. */
   prompt_cache_key: optionalNullable(z.string().check(z.maxLength(256))),
-  metadata: optionalNullable(z.record(z.string(), z.string())),
+  metadata: optionalNullable(recordOf(z.string())),
   store: optionalNullable(z.boolean()),
 });
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable, StopSequences } from './common';
+import { numberIn, optionalNullable, recordOf, StopSequences } from './common';
 
 /** POST /v1/completions (legacy). Token-id prompts are recognised so the error can say they are unsupported. */
 export const CompletionRequest = z.looseObject({
@@ -14,7 +14,7 @@ export const CompletionRequest = z.looseObject({
   echo: optionalNullable(z.boolean()),
   best_of: optionalNullable(z.int().check(z.gte(0), z.lte(20))),
   logprobs: optionalNullable(z.int().check(z.gte(0), z.lte(5))),
-  logit_bias: optionalNullable(z.record(z.string(), z.number())),
+  logit_bias: optionalNullable(recordOf(z.number())),
   max_tokens: optionalNullable(z.int().check(z.gte(1))),
   n: optionalNullable(z.int().check(z.gte(1), z.lte(8))),
   stream: optionalNullable(z.boolean()),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable } from './common';
+import { numberIn, optionalNullable, recordOf } from './common';
 
 /**
  * POST /v1/messages and /v1/messages/count_tokens (Anthropic's Messages API). Unknown keys are
@@ -88,7 +88,7 @@ export const Tool = z.looseObject({
   type: optionalNullable(z.string()),
   name: z.string().check(z.minLength(1), z.maxLength(128)),
   description: z.optional(z.string()),
-  input_schema: z.optional(z.record(z.string(), z.unknown())),
+  input_schema: z.optional(recordOf(z.unknown())),
   cache_control: cacheControl,
   defer_loading: z.optional(z.boolean()),
   strict: z.optional(z.boolean()),
@@ -112,7 +112,7 @@ export const Thinking = z.discriminatedUnion('type', [
 
 export const OutputConfig = z.looseObject({
   effort: optionalNullable(z.enum(['low', 'medium', 'high', 'xhigh', 'max'])),
-  format: optionalNullable(z.looseObject({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) })),
+  format: optionalNullable(z.looseObject({ type: z.literal('json_schema'), schema: recordOf(z.unknown()) })),
 });
 
 const fields = {

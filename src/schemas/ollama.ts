@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { FunctionTool } from './chat';
-import { numberIn, optionalNullable, StopSequences, TopK } from './common';
+import { numberIn, optionalNullable, recordOf, StopSequences, TopK } from './common';
 
 /**
  * Ollama's `options`. The sampling knobs Workers AI has are validated here (same ranges as the
@@ -25,7 +25,7 @@ const ToolCall = z.looseObject({
   id: optionalNullable(z.string()),
   function: z.looseObject({
     name: z.string().check(z.minLength(1)),
-    arguments: optionalNullable(z.union([z.record(z.string(), z.unknown()), z.string()])),
+    arguments: optionalNullable(z.union([recordOf(z.unknown()), z.string()])),
   }),
 });
 
@@ -44,7 +44,7 @@ export const OllamaMessage = z.looseObject({
 const common = {
   model: z.string().check(z.minLength(1)),
   /** "json" or a JSON schema. */
-  format: optionalNullable(z.union([z.string(), z.record(z.string(), z.unknown())])),
+  format: optionalNullable(z.union([z.string(), recordOf(z.unknown())])),
   options: optionalNullable(OllamaOptions),
   /** Ollama streams unless told `false`. */
   stream: optionalNullable(z.boolean()),
@@ -90,7 +90,7 @@ export const OllamaEmbedRequest = z.looseObject({
   input: z.union([z.string(), z.array(z.string())]),
   truncate: z.optional(z.boolean()),
   dimensions: z.optional(z.int().check(z.gte(1))),
-  options: z.optional(z.record(z.string(), z.unknown())),
+  options: z.optional(recordOf(z.unknown())),
   keep_alive: z.optional(z.union([z.string(), z.number()])),
 });
 
@@ -98,7 +98,7 @@ export const OllamaEmbedRequest = z.looseObject({
 export const OllamaEmbeddingsRequest = z.looseObject({
   model: z.string().check(z.minLength(1)),
   prompt: z.string(),
-  options: z.optional(z.record(z.string(), z.unknown())),
+  options: z.optional(recordOf(z.unknown())),
   keep_alive: z.optional(z.union([z.string(), z.number()])),
 });
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { RAG_CHUNK_MAX, RAG_CHUNK_MIN } from '../config';
 import { ChatCompletionRequest } from './chat';
-import { numberIn, optionalNullable } from './common';
+import { numberIn, optionalNullable, recordOf } from './common';
 
 /** Most documents one POST /v1/rag/documents (or one delete) may carry. */
 export const MAX_RAG_DOCUMENTS = 100;
@@ -9,7 +9,7 @@ export const MAX_RAG_DOCUMENTS = 100;
 export const MAX_RAG_TOP_K = 50;
 
 /** Vectorize metadata values (VectorizeVectorMetadataValue): flat, no nested objects. */
-export const RagMetadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]));
+export const RagMetadata = recordOf(z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]));
 export type RagMetadata = z.infer<typeof RagMetadata>;
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -26,7 +26,7 @@ const Operators = z.strictObject({
 });
 
 /** A Vectorize metadata filter (VectorizeVectorMetadataFilter): `{field: value | null | {$op: value}}`, ANDed. */
-export const RagFilter = z.record(z.string(), z.union([Scalar, z.null(), Operators]));
+export const RagFilter = recordOf(z.union([Scalar, z.null(), Operators]));
 export type RagFilter = z.infer<typeof RagFilter>;
 
 /** POST /v1/rag/documents. Strict objects: a misspelt option is a 400, not silently a default. */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable } from './common';
+import { numberIn, optionalNullable, recordOf } from './common';
 
 /**
  * POST /v1/responses (OpenAI's Responses API). Unknown keys are accepted and ignored, as for
@@ -77,7 +77,7 @@ export const FunctionTool = z.looseObject({
   type: z.literal('function'),
   name: z.string().check(z.minLength(1), z.maxLength(64)),
   description: optionalNullable(z.string()),
-  parameters: optionalNullable(z.record(z.string(), z.unknown())),
+  parameters: optionalNullable(recordOf(z.unknown())),
   strict: optionalNullable(z.boolean()),
 });
 const BUILT_IN_TOOLS = [
@@ -121,7 +121,7 @@ export const TextFormat = z.discriminatedUnion('type', [
     type: z.literal('json_schema'),
     name: z.string().check(z.minLength(1), z.maxLength(64)),
     description: optionalNullable(z.string()),
-    schema: z.record(z.string(), z.unknown()),
+    schema: recordOf(z.unknown()),
     strict: optionalNullable(z.boolean()),
   }),
 ]);
@@ -161,7 +161,7 @@ export const CreateResponseRequest = z.looseObject({
   ),
   stream: optionalNullable(z.boolean()),
   stream_options: optionalNullable(z.looseObject({ include_obfuscation: z.optional(z.boolean()) })),
-  metadata: optionalNullable(z.record(z.string(), z.string())),
+  metadata: optionalNullable(recordOf(z.string())),
   store: optionalNullable(z.boolean()),
   /** Routes requests that share a prompt prefix to one cache: Workers AI's `x-session-affinity`. */
   prompt_cache_key: optionalNullable(z.string().check(z.maxLength(256))),
