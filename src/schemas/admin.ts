@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { matching } from './common';
+import { int, matching } from './common';
 
 /** USD amounts: positive, bounded so a typo cannot read as "unlimited"; null = no such budget. */
 const usd = z.nullable(z.number().check(z.gt(0), z.lte(1_000_000)));
@@ -16,9 +16,9 @@ const settings = {
   models: z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.maxLength(100)),
   daily_budget_usd: usd,
   monthly_budget_usd: usd,
-  rpm: z.nullable(z.int().check(z.gte(1), z.lte(1_000_000))),
+  rpm: z.nullable(int().check(z.gte(1), z.lte(1_000_000))),
   /** Unix seconds; null = never. */
-  expires_at: z.nullable(z.int().check(z.gte(0))),
+  expires_at: z.nullable(int().check(z.gte(0))),
   disabled: z.boolean(),
 };
 const optionalSettings = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, z.optional(v)])) as {

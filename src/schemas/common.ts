@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { $ZodCheck, type $ZodCheckNumberFormatDef } from 'zod/v4/core';
 
 /** `a.b[0].c` from a Zod issue path: the `param` of an OpenAI error. */
 export function paramPath(path: readonly PropertyKey[]): string | null {
@@ -83,6 +84,27 @@ export const matching = (pattern: RegExp, message?: string) =>
  */
 export const recordOf = <T extends z.core.SomeType>(value: T) => z.catchall(z.object({}), value);
 
+/**
+ * z.int() as a plain check on z.number(): the same issues (a fraction is `invalid_type`,
+ * expected int; beyond the safe-integer range `too_big` / `too_small`), and the same definition
+ * (a `number_format` check, format safeint), so zod's JSON Schema says `integer` with the same
+ * bounds. zod's own number-format schema and check classes, with their tables of float and int32
+ * ranges, would cost the bundle 0.4 KiB gzip for the one format used.
+ */
+const SAFE_INT = (() => {
+  const def: $ZodCheckNumberFormatDef = { check: 'number_format', format: 'safeint', abort: false };
+  const inst = new $ZodCheck(def);
+  const range = { note: 'Integers must be within the safe integer range.', inst, origin: 'int', inclusive: true, continue: true } as const;
+  inst._zod.check = (payload) => {
+    const input = payload.value as number;
+    if (!Number.isInteger(input)) payload.issues.push({ expected: 'int', format: 'safeint', code: 'invalid_type', continue: false, input, inst });
+    else if (input > Number.MAX_SAFE_INTEGER) payload.issues.push({ input, code: 'too_big', maximum: Number.MAX_SAFE_INTEGER, ...range });
+    else if (input < Number.MIN_SAFE_INTEGER) payload.issues.push({ input, code: 'too_small', minimum: Number.MIN_SAFE_INTEGER, ...range });
+  };
+  return inst;
+})();
+export const int = () => z.number().check(SAFE_INT);
+
 export const optionalNullable = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 export const numberIn = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
 
@@ -102,4 +124,4 @@ export const StopSequences = z.union([z.string(), z.array(z.string())]).check(
 );
 
 /** `top_k`: 0 is how clients (Jan, Ollama UIs) say "disabled", so it is accepted and means not set. */
-export const TopK = z.int().check(z.gte(0));
+export const TopK = int().check(z.gte(0));

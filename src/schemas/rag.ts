@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { RAG_CHUNK_MAX, RAG_CHUNK_MIN } from '../config';
 import { ChatCompletionRequest } from './chat';
-import { numberIn, optionalNullable, recordOf } from './common';
+import { int, numberIn, optionalNullable, recordOf } from './common';
 
 /** Most documents one POST /v1/rag/documents (or one delete) may carry. */
 export const MAX_RAG_DOCUMENTS = 100;
@@ -40,8 +40,8 @@ export const RagDocumentsRequest = z.strictObject({
       }),
     )
     .check(z.minLength(1), z.maxLength(MAX_RAG_DOCUMENTS)),
-  chunk_size: optionalNullable(z.int().check(z.gte(RAG_CHUNK_MIN), z.lte(RAG_CHUNK_MAX))),
-  chunk_overlap: optionalNullable(z.int().check(z.gte(0))),
+  chunk_size: optionalNullable(int().check(z.gte(RAG_CHUNK_MIN), z.lte(RAG_CHUNK_MAX))),
+  chunk_overlap: optionalNullable(int().check(z.gte(0))),
 });
 export type RagDocumentsRequest = z.infer<typeof RagDocumentsRequest>;
 
@@ -51,7 +51,7 @@ export const RagDeleteRequest = z.strictObject({
 });
 
 const retrieval = {
-  top_k: optionalNullable(z.int().check(z.gte(1), z.lte(MAX_RAG_TOP_K))),
+  top_k: optionalNullable(int().check(z.gte(1), z.lte(MAX_RAG_TOP_K))),
   filter: optionalNullable(RagFilter),
   min_score: optionalNullable(numberIn(-1, 1)),
 };

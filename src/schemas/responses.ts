@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable, recordOf } from './common';
+import { int, numberIn, optionalNullable, recordOf } from './common';
 
 /**
  * POST /v1/responses (OpenAI's Responses API). Unknown keys are accepted and ignored, as for
@@ -144,7 +144,7 @@ export const CreateResponseRequest = z.looseObject({
   tools: optionalNullable(z.array(Tool)),
   tool_choice: optionalNullable(ToolChoice),
   parallel_tool_calls: optionalNullable(z.boolean()),
-  max_output_tokens: optionalNullable(z.int().check(z.gte(1))),
+  max_output_tokens: optionalNullable(int().check(z.gte(1))),
   temperature: optionalNullable(numberIn(0, 2)),
   top_p: optionalNullable(numberIn(0, 1)),
   text: optionalNullable(
@@ -174,8 +174,8 @@ export const CreateResponseRequest = z.looseObject({
   conversation: optionalNullable(z.union([z.string(), z.looseObject({ id: z.string() })])),
   background: optionalNullable(z.boolean()),
   prompt: optionalNullable(z.looseObject({})),
-  top_logprobs: optionalNullable(z.int().check(z.gte(0), z.lte(20))),
-  max_tool_calls: optionalNullable(z.int().check(z.gte(1))),
+  top_logprobs: optionalNullable(int().check(z.gte(0), z.lte(20))),
+  max_tool_calls: optionalNullable(int().check(z.gte(1))),
 });
 
 export type CreateResponseRequest = z.infer<typeof CreateResponseRequest>;
