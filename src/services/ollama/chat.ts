@@ -88,14 +88,14 @@ function samplingOf(req: Common): Partial<ChatCompletionRequest> {
   if (o.presence_penalty != null) out.presence_penalty = o.presence_penalty;
   if (o.repeat_penalty != null) out.repetition_penalty = o.repeat_penalty;
   if (o.num_predict === 0) {
-    throw invalidValue('options.num_predict', "Invalid value for 'options.num_predict': use a positive number, or -1 / -2 for the default.");
+    throw invalidValue('options.num_predict', "'options.num_predict' must be positive, or -1 / -2 for the default.");
   }
   if (o.num_predict != null && o.num_predict > 0) out.max_tokens = o.num_predict;
   if (o.stop != null) out.stop = typeof o.stop === 'string' ? [o.stop] : o.stop;
   const format = req.format;
   if (typeof format === 'string') {
     if (format === 'json') out.response_format = { type: 'json_object' };
-    else if (format !== '') throw invalidValue('format', `Invalid value for 'format': expected "json" or a JSON schema object.`);
+    else if (format !== '') throw invalidValue('format', `'format' must be "json" or a JSON schema.`);
   } else if (format) {
     out.response_format = { type: 'json_schema', json_schema: { name: 'ollama_format', schema: format } };
   }
@@ -163,12 +163,11 @@ export function chatRequestOf(req: OllamaChatRequest): ChatCompletionRequest {
 
 /** The OpenAI request an /api/generate body becomes: `system` + `prompt` (+ `images`) as a two-message chat. */
 export function generateRequestOf(req: OllamaGenerateRequest): ChatCompletionRequest {
-  if (req.raw) throw notSupported('raw', 'raw mode (a prompt without the chat template)', ' Send the text without raw, or use /api/chat.');
+  if (req.raw) throw notSupported('raw', 'raw mode (no chat template)');
   if (req.suffix) throw notSupported('suffix', 'Fill-in-the-middle (suffix)');
   if (req.template) throw notSupported('template', 'A custom prompt template');
-  if (req.context?.length) {
-    throw notSupported('context', 'context', ' This proxy returns no context; send the conversation as messages to /api/chat.');
-  }
+  // This proxy returns no context to send back: the conversation goes to /api/chat as messages.
+  if (req.context?.length) throw notSupported('context', 'context', ' Send the conversation to /api/chat.');
   const messages: ChatMessage[] = [
     ...(req.system ? [{ role: 'system' as const, content: req.system }] : []),
     { role: 'user', content: userContent(req.prompt ?? '', req.images, 'images') },
