@@ -1,4 +1,4 @@
-import { ApiError, modelNotFound } from '../../errors';
+import { modelNotFound, modelNotSupported } from '../../errors';
 import { imageClassifier } from './images';
 import { modelRetired, plannedDeprecation, requiresPaidPlan, retiredIdFor, retiredOn, successorOf } from './lifecycle';
 import { DECISION_MODEL, ENDPOINT_OF, protocolsOf, type Protocol, type TaskClassifier } from './protocols';
@@ -274,13 +274,7 @@ export class Catalog {
       const reason = chatless || DECISION_MODEL.test(entry.name)
         ? `The model \`${requested}\` is a decision model (it takes a state and typed questions, not messages), so it cannot be used with ${ENDPOINT_OF[protocol]}.`
         : await TASK_CLASSIFIERS[entry.task?.name]?.unsupported(entry, protocol, requested, this);
-      throw new ApiError(
-        400,
-        reason ?? `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`,
-        'invalid_request_error',
-        'model',
-        'model_not_supported',
-      );
+      throw modelNotSupported(reason ?? `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`);
     }
     return { requested, id: entry.name, entry, ...(found.fallbacks?.length && { fallbacks: found.fallbacks }) };
   }
