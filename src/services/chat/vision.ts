@@ -14,16 +14,12 @@ export const IMAGE_FETCH_TIMEOUT_MS = 10_000;
  * What one request's URL downloads may still take, all of them together (MAX_URL_INPUT_BYTES):
  * forty URLs of 9 MiB each stop at the total, not at 360 MiB.
  */
-export class DownloadBudget {
-  constructor(
-    public remaining: number,
-    readonly total: number,
-  ) {}
-
-  static of(limits: Config['urlInputs']): DownloadBudget {
-    return new DownloadBudget(limits.maxTotalBytes, limits.maxTotalBytes);
-  }
+export interface DownloadBudget {
+  remaining: number;
+  readonly total: number;
 }
+
+export const downloadBudget = (limits: Config['urlInputs']): DownloadBudget => ({ remaining: limits.maxTotalBytes, total: limits.maxTotalBytes });
 
 /** An image ready to send: its data URL, and its bytes when the model needs them raw. */
 export interface ImageInput {
