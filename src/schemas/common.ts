@@ -29,13 +29,13 @@ export function describeIssue(issue: Issue, input: unknown): string {
     case 'invalid_type':
       return `Invalid type for ${subject}: expected ${issue.expected}.`;
     case 'too_small':
-    case 'too_big': {
-      const small = issue.code === 'too_small';
-      const bound = small ? issue.minimum : issue.maximum;
       return issue.origin === 'array' || issue.origin === 'string'
-        ? `${subject} is too ${small ? 'short' : 'long'}: expected at ${small ? 'least' : 'most'} ${bound} ${issue.origin === 'array' ? 'item(s)' : 'character(s)'}.`
-        : `Invalid value for ${subject}: expected a number ${small ? '>' : '<'}${issue.inclusive ? '=' : ''} ${bound}.`;
-    }
+        ? `${subject} is too short: expected at least ${issue.minimum} ${issue.origin === 'array' ? 'item(s)' : 'character(s)'}.`
+        : `Invalid value for ${subject}: expected a number ${issue.inclusive ? '>=' : '>'} ${issue.minimum}.`;
+    case 'too_big':
+      return issue.origin === 'array' || issue.origin === 'string'
+        ? `${subject} is too long: expected at most ${issue.maximum} ${issue.origin === 'array' ? 'item(s)' : 'character(s)'}.`
+        : `Invalid value for ${subject}: expected a number ${issue.inclusive ? '<=' : '<'} ${issue.maximum}.`;
     case 'invalid_value':
       return `Invalid value for ${subject}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
     case 'invalid_union': {
