@@ -82,7 +82,7 @@ async function loadImages(messages: readonly ChatMessage[], needBytes: boolean, 
   });
   const remote = jobs.filter((j) => isRemoteImage(j.url));
   if (remote.length > limits.maxCount) {
-    throw invalidRequest(`This request links to ${remote.length} images; at most ${limits.maxCount} image URLs are fetched per request (MAX_URL_INPUTS). Send the others as data URLs.`, 'messages', 'too_many_image_urls');
+    throw invalidRequest(`This request links to ${remote.length} images; at most ${limits.maxCount} are fetched (MAX_URL_INPUTS): send the others as data URLs.`, 'messages', 'too_many_image_urls');
   }
   const budget = downloadBudget(limits);
   const images = await mapBounded(jobs, limits.concurrency, (job, _i, s) => loadImage(job.url, job.param, needBytes, budget, s), signal);
