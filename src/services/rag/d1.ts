@@ -35,41 +35,45 @@ function groups<T>(items: readonly T[], size: number): T[][] {
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 export class D1ChunkStore implements ChunkStore {
-  private ready: Promise<void> | undefined;
+  #ready: Promise<void> | undefined;
 
-  constructor(private readonly db: D1Database) {}
+  readonly #db: D1Database;
+
+  constructor(db: D1Database) {
+    this.#db = db;
+  }
 
   /** Creates the table once per isolate (a failure is retried on the next request). */
-  private schema(): Promise<void> {
-    this.ready ??= this.db.batch(SCHEMA.map((sql) => this.db.prepare(sql))).then(
+  #schema(): Promise<void> {
+    this.#ready ??= this.#db.batch(SCHEMA.map((sql) => this.#db.prepare(sql))).then(
       () => undefined,
       (err) => {
-        this.ready = undefined;
+        this.#ready = undefined;
         throw err;
       },
     );
-    return this.ready;
+    return this.#ready;
   }
 
-  private async run<T>(op: string, fn: () => Promise<T>): Promise<T> {
+  async #run<T>(op: string, fn: () => Promise<T>): Promise<T> {
     try {
-      await this.schema();
+      await this.#schema();
       return await fn();
     } catch (err) {
       throw failed(op, err);
     }
   }
 
-  private async select(sql: (marks: string) => string, params: readonly string[]): Promise<Row[]> {
+  async #select(sql: (marks: string) => string, params: readonly string[]): Promise<Row[]> {
     if (!params.length) return [];
-    const stmts = groups(params, MAX_PARAMS).map((g) => this.db.prepare(sql(marks(g.length))).bind(...g));
-    const results = await this.db.batch<Row>(stmts);
+    const stmts = groups(params, MAX_PARAMS).map((g) => this.#db.prepare(sql(marks(g.length))).bind(...g));
+    const results = await this.#db.batch<Row>(stmts);
     return results.flatMap((r) => r.results);
   }
 
   idsOf(documentIds: readonly string[]): Promise<Map<string, string[]>> {
-    return this.run('read', async () => {
-      const rows = await this.select((m) => `SELECT id, document_id FROM rag_chunks WHERE document_id IN (${m}) ORDER BY document_id, chunk`, documentIds);
+    return this.#run('read', async () => {
+      const rows = await this.#select((m) => `SELECT id, document_id FROM rag_chunks WHERE document_id IN (${m}) ORDER BY document_id, chunk`, documentIds);
       const out = new Map<string, string[]>();
       for (const r of rows) {
         const ids = out.get(r.document_id);
@@ -82,27 +86,27 @@ export class D1ChunkStore implements ChunkStore {
 
   put(chunks: readonly StoredChunk[]): Promise<void> {
     if (!chunks.length) return Promise.resolve();
-    return this.run('write', async () => {
+    return this.#run('write', async () => {
       const stmts = groups(chunks, MAX_PARAMS / COLUMNS).map((g) =>
-        this.db
+        this.#db
           .prepare(`INSERT OR REPLACE INTO rag_chunks (id, document_id, chunk, text, metadata) VALUES ${g.map(() => '(?,?,?,?,?)').join(',')}`)
           .bind(...g.flatMap((c) => [c.id, c.document_id, c.chunk, c.text, JSON.stringify(c.metadata)])),
       );
-      await this.db.batch(stmts);
+      await this.#db.batch(stmts);
     });
   }
 
   get(ids: readonly string[]): Promise<Map<string, StoredChunk>> {
-    return this.run('read', async () => {
-      const rows = await this.select((m) => `SELECT id, document_id, chunk, text, metadata FROM rag_chunks WHERE id IN (${m})`, ids);
+    return this.#run('read', async () => {
+      const rows = await this.#select((m) => `SELECT id, document_id, chunk, text, metadata FROM rag_chunks WHERE id IN (${m})`, ids);
       return new Map(rows.map((r) => [r.id, { id: r.id, document_id: r.document_id, chunk: r.chunk, text: r.text, metadata: JSON.parse(r.metadata) }]));
     });
   }
 
   remove(ids: readonly string[]): Promise<void> {
     if (!ids.length) return Promise.resolve();
-    return this.run('delete', async () => {
-      await this.db.batch(groups(ids, MAX_PARAMS).map((g) => this.db.prepare(`DELETE FROM rag_chunks WHERE id IN (${marks(g.length)})`).bind(...g)));
+    return this.#run('delete', async () => {
+      await this.#db.batch(groups(ids, MAX_PARAMS).map((g) => this.#db.prepare(`DELETE FROM rag_chunks WHERE id IN (${marks(g.length)})`).bind(...g)));
     });
   }
 }

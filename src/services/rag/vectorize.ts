@@ -18,22 +18,26 @@ function dimensionsOf(info: unknown): number | undefined {
 }
 
 export class VectorizeAdapter implements VectorIndex {
-  private dims: Promise<number | undefined> | undefined;
+  #dims: Promise<number | undefined> | undefined;
 
-  constructor(private readonly index: Vectorize | VectorizeIndex) {}
+  readonly #index: Vectorize | VectorizeIndex;
+
+  constructor(index: Vectorize | VectorizeIndex) {
+    this.#index = index;
+  }
 
   /** Read once per isolate; a failed describe() is not cached (and then the check is skipped). */
   dimensions(): Promise<number | undefined> {
-    this.dims ??= this.index.describe().then(dimensionsOf, () => {
-      this.dims = undefined;
+    this.#dims ??= this.#index.describe().then(dimensionsOf, () => {
+      this.#dims = undefined;
       return undefined;
     });
-    return this.dims;
+    return this.#dims;
   }
 
   async upsert(vectors: VectorRecord[]): Promise<void> {
     try {
-      for (let i = 0; i < vectors.length; i += BATCH) await this.index.upsert(vectors.slice(i, i + BATCH));
+      for (let i = 0; i < vectors.length; i += BATCH) await this.#index.upsert(vectors.slice(i, i + BATCH));
     } catch (err) {
       throw failed('upsert', err);
     }
@@ -42,7 +46,7 @@ export class VectorizeAdapter implements VectorIndex {
   async query(values: number[], options: { topK: number; filter?: RagFilter }): Promise<VectorMatch[]> {
     try {
       // No values and no metadata back (the text store has the metadata): Vectorize then allows topK up to 100.
-      const res = await this.index.query(values, { topK: options.topK, ...(options.filter && { filter: options.filter as VectorizeVectorMetadataFilter }) });
+      const res = await this.#index.query(values, { topK: options.topK, ...(options.filter && { filter: options.filter as VectorizeVectorMetadataFilter }) });
       return res.matches.map((m) => ({ id: m.id, score: m.score }));
     } catch (err) {
       throw failed('query', err);
@@ -51,7 +55,7 @@ export class VectorizeAdapter implements VectorIndex {
 
   async deleteByIds(ids: string[]): Promise<void> {
     try {
-      for (let i = 0; i < ids.length; i += BATCH) await this.index.deleteByIds(ids.slice(i, i + BATCH));
+      for (let i = 0; i < ids.length; i += BATCH) await this.#index.deleteByIds(ids.slice(i, i + BATCH));
     } catch (err) {
       throw failed('delete', err);
     }

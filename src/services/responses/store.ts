@@ -37,28 +37,32 @@ export const responseIdOfItem = (itemId: string): string | undefined => {
 const RESPONSE_ID = /^resp_[0-9a-f]{32}$/;
 
 export class ResponsesStore {
+  readonly #kv: KvLike;
+
   constructor(
-    private readonly kv: KvLike,
+    kv: KvLike,
     readonly ttlSeconds: number,
     /** true for the emulator's in-memory stand-in. */
     readonly inMemory: boolean,
-  ) {}
+  ) {
+    this.#kv = kv;
+  }
 
-  private key = (clientId: string, responseId: string) => `responses/${clientId}/${responseId}`;
+  #key = (clientId: string, responseId: string) => `responses/${clientId}/${responseId}`;
 
   async get(clientId: string, responseId: string): Promise<StoredResponse | undefined> {
     // Ids this proxy never makes are not looked up (and cannot make odd keys).
     if (!RESPONSE_ID.test(responseId)) return undefined;
-    const text = await this.kv.get(this.key(clientId, responseId));
+    const text = await this.#kv.get(this.#key(clientId, responseId));
     return text === null ? undefined : (JSON.parse(text) as StoredResponse);
   }
 
   async put(clientId: string, record: StoredResponse): Promise<void> {
-    await this.kv.put(this.key(clientId, record.response.id), JSON.stringify(record), { expirationTtl: this.ttlSeconds });
+    await this.#kv.put(this.#key(clientId, record.response.id), JSON.stringify(record), { expirationTtl: this.ttlSeconds });
   }
 
   async delete(clientId: string, responseId: string): Promise<void> {
-    await this.kv.delete(this.key(clientId, responseId));
+    await this.#kv.delete(this.#key(clientId, responseId));
   }
 
   /** How long records are kept, for error messages. */
