@@ -71,6 +71,27 @@ try {
     ws.send(JSON.stringify({ id, method, params }));
   });
 
+  if (process.env.ALLOC) {
+    // ALLOC=1: where the bytes are allocated (V8's sampling heap profiler), per request.
+    await send('HeapProfiler.enable');
+    await send('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    for (let i = 0; i < N; i++) await request();
+    const { profile: heap } = (await send('HeapProfiler.stopSampling')).result;
+    const bytes = new Map();
+    const walk = (node, path) => {
+      const f = node.callFrame;
+      const here = `${f.functionName || '(anonymous)'}${f.url ? ` ${f.url.split('/').pop()}:${f.lineNumber + 1}` : ''}`;
+      const self = node.selfSize;
+      if (self) bytes.set(here, (bytes.get(here) ?? 0) + self);
+      for (const child of node.children ?? []) walk(child, path);
+    };
+    walk(heap.head, []);
+    const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+    console.log(`${side} ${path}: ${N} requests, about ${(total / N / 1024).toFixed(1)} KiB allocated per request (sampled)\n\nbytes/req  allocated by`);
+    for (const [k, v] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${(v / N).toFixed(0).padStart(9)}  ${k}`);
+    ws.close();
+    process.exit(0);
+  }
   await send('Profiler.enable');
   await send('Profiler.setSamplingInterval', { interval: 50 });
   await send('Profiler.start');
