@@ -110,52 +110,64 @@ export const HARD_MAX_IMAGE_COUNT = 4;
 
 const MiB = 1024 * 1024;
 
-function positiveInt(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
+/** The env's string settings (the bindings are objects). */
+type Setting = { [K in keyof Env]-?: NonNullable<Env[K]> extends string ? K : never }[keyof Env];
+
+/** A setting's trimmed text; undefined when unset or blank (a blank setting means its default). */
+const textOf = (env: Env, name: Setting) => env[name]?.trim() || undefined;
+
+/** A whole-number setting from `min` to `max` (unbounded when undefined); `fallback` when unset. */
+function int(env: Env, name: Setting, fallback: number, min = 1, max?: number): number {
+  const raw = textOf(env, name);
+  if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw misconfigured(`${name} must be a positive integer.`);
+  if (!Number.isInteger(n) || n < min || n > (max ?? n)) throw misconfigured(`${name} must be an integer ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}.`);
   return n;
 }
 
-function parseAliases(raw: string | undefined): Readonly<Record<string, AliasTarget>> {
-  if (!raw?.trim()) return DEFAULT_MODEL_ALIASES;
+/** A positive number of seconds (fractions allowed), as milliseconds. */
+function millis(env: Env, name: Setting, fallbackSeconds: number): number {
+  const n = Number(textOf(env, name) ?? fallbackSeconds);
+  if (!Number.isFinite(n) || n <= 0) throw misconfigured(`${name} must be a positive number of seconds.`);
+  return Math.round(n * 1000);
+}
+
+/** The entries of a JSON-object setting (none when unset); `what` says what the object holds. */
+function entriesOf(env: Env, name: Setting, what: string): [string, unknown][] {
+  const raw = textOf(env, name);
+  if (raw === undefined) return [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw misconfigured('MODEL_ALIASES is not valid JSON.');
+    throw misconfigured(`${name} is not valid JSON.`);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw misconfigured('MODEL_ALIASES must be a JSON object of name -> model id (or an array of ids, tried in order).');
-  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw misconfigured(`${name} must be a JSON object ${what}.`);
+  return Object.entries(parsed);
+}
+
+function parseAliases(env: Env): Readonly<Record<string, AliasTarget>> {
+  const entries = entriesOf(env, 'MODEL_ALIASES', 'of name -> model id (or an array of ids, tried in order)');
+  if (!entries.length) return DEFAULT_MODEL_ALIASES;
   const merged: Record<string, AliasTarget> = { ...DEFAULT_MODEL_ALIASES };
-  for (const [name, target] of Object.entries(parsed)) {
+  for (const [name, target] of entries) {
     const chain = Array.isArray(target) ? target : [target];
     if (!chain.every((t) => typeof t === 'string' && (t !== '' || chain.length === 1))) {
       throw misconfigured(`MODEL_ALIASES["${name}"] must be a model id or an array of model ids.`);
     }
     // "" (or []) removes a default alias.
     if (chain.length === 0 || chain[0] === '') delete merged[name];
-    else merged[name] = Array.isArray(target) ? (chain as string[]) : (target as string);
+    else merged[name] = target as AliasTarget;
   }
   return merged;
 }
 
-function parseClaudeModels(raw: string | undefined): Record<ClaudeFamily, string> {
+function parseClaudeModels(env: Env): Record<ClaudeFamily, string> {
   const merged = { ...DEFAULT_CLAUDE_MODELS };
-  if (!raw?.trim()) return merged;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw misconfigured('ANTHROPIC_MODEL_MAP is not valid JSON.');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw misconfigured(`ANTHROPIC_MODEL_MAP must be a JSON object with keys among ${CLAUDE_FAMILIES.join(', ')}.`);
-  }
-  for (const [family, target] of Object.entries(parsed)) {
+  const keys = CLAUDE_FAMILIES.join(', ');
+  for (const [family, target] of entriesOf(env, 'ANTHROPIC_MODEL_MAP', `with keys among ${keys}`)) {
     if (!(CLAUDE_FAMILIES as readonly string[]).includes(family)) {
-      throw misconfigured(`ANTHROPIC_MODEL_MAP key "${family}" is not one of ${CLAUDE_FAMILIES.join(', ')} (exact names go in MODEL_ALIASES).`);
+      throw misconfigured(`ANTHROPIC_MODEL_MAP key "${family}" is not one of ${keys} (exact names go in MODEL_ALIASES).`);
     }
     if (typeof target !== 'string' || !target.trim()) throw misconfigured(`ANTHROPIC_MODEL_MAP["${family}"] must be a model id.`);
     merged[family as ClaudeFamily] = target.trim();
@@ -163,20 +175,13 @@ function parseClaudeModels(raw: string | undefined): Record<ClaudeFamily, string
   return merged;
 }
 
-function parseAutoModels(raw: string | undefined): Record<AutoNeed, readonly string[]> {
+function parseAutoModels(env: Env): Record<AutoNeed, readonly string[]> {
   const merged = { ...DEFAULT_AUTO_MODELS };
-  if (!raw?.trim()) return merged;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw misconfigured('AUTO_MODELS is not valid JSON.');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw misconfigured(`AUTO_MODELS must be a JSON object with keys among ${AUTO_NEEDS.join(', ')}.`);
-  for (const [need, target] of Object.entries(parsed)) {
+  const keys = AUTO_NEEDS.join(', ');
+  for (const [need, target] of entriesOf(env, 'AUTO_MODELS', `with keys among ${keys}`)) {
     const ids = Array.isArray(target) ? target : [target];
     if (!(AUTO_NEEDS as readonly string[]).includes(need) || !ids.every((t) => typeof t === 'string' && t.trim())) {
-      throw misconfigured(`AUTO_MODELS["${need}"]: keys are ${AUTO_NEEDS.join(', ')}, each a model id or an array of ids.`);
+      throw misconfigured(`AUTO_MODELS["${need}"]: keys are ${keys}, each a model id or an array of ids.`);
     }
     merged[need as AutoNeed] = (ids as string[]).map((t) => t.trim());
   }
@@ -189,95 +194,58 @@ const list = (raw: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** "true" (any case) is on; anything else off. */
+const isTrue = (env: Env, name: Setting) => textOf(env, name)?.toLowerCase() === 'true';
+
 function parseGateway(env: Env): Config['gateway'] {
-  const id = env.AI_GATEWAY_ID?.trim();
+  const id = textOf(env, 'AI_GATEWAY_ID');
   if (!id) return undefined;
-  const cacheTtl = env.AI_GATEWAY_CACHE_TTL?.trim() ? positiveInt('AI_GATEWAY_CACHE_TTL', env.AI_GATEWAY_CACHE_TTL, 0) : undefined;
-  return {
-    id,
-    ...(env.AI_GATEWAY_SKIP_CACHE?.trim().toLowerCase() === 'true' && { skipCache: true }),
-    ...(cacheTtl !== undefined && { cacheTtl }),
-  };
+  const cacheTtl = int(env, 'AI_GATEWAY_CACHE_TTL', 0);
+  return { id, ...(isTrue(env, 'AI_GATEWAY_SKIP_CACHE') && { skipCache: true }), ...(cacheTtl && { cacheTtl }) };
 }
 
-function imageSize(raw: string | undefined): { width: number; height: number } | undefined {
-  const value = raw?.trim().toLowerCase();
+function imageSize(env: Env): { width: number; height: number } | undefined {
+  const value = textOf(env, 'DEFAULT_IMAGE_SIZE')?.toLowerCase();
   if (!value || value === 'auto') return undefined;
   const match = /^(\d{1,5})x(\d{1,5})$/.exec(value);
   if (!match || Number(match[1]) === 0 || Number(match[2]) === 0) throw misconfigured('DEFAULT_IMAGE_SIZE must be WIDTHxHEIGHT (e.g. 1024x1024) or auto.');
   return { width: Number(match[1]), height: Number(match[2]) };
 }
 
-function imageCount(raw: string | undefined): number {
-  const n = positiveInt('MAX_IMAGE_COUNT', raw, 1);
-  if (n > HARD_MAX_IMAGE_COUNT) throw misconfigured(`MAX_IMAGE_COUNT must be between 1 and ${HARD_MAX_IMAGE_COUNT}.`);
-  return n;
-}
-
-/** A positive number of seconds (fractions allowed), as milliseconds. */
-function positiveSeconds(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback * 1000;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw misconfigured(`${name} must be a positive number of seconds.`);
-  return Math.round(n * 1000);
-}
-
-function seconds(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw misconfigured(`${name} must be a whole number of seconds (0 or more).`);
-  return n;
-}
-
-function ragChunking(env: Env): { ragChunkSize: number; ragChunkOverlap: number } {
-  const size = positiveInt('RAG_CHUNK_SIZE', env.RAG_CHUNK_SIZE, 1000);
-  if (size < RAG_CHUNK_MIN || size > RAG_CHUNK_MAX) throw misconfigured(`RAG_CHUNK_SIZE must be between ${RAG_CHUNK_MIN} and ${RAG_CHUNK_MAX} characters.`);
-  const raw = env.RAG_CHUNK_OVERLAP?.trim();
-  const overlap = raw ? Number(raw) : Math.floor(size / 5);
-  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= size) {
-    throw misconfigured('RAG_CHUNK_OVERLAP must be a whole number of characters, smaller than RAG_CHUNK_SIZE.');
-  }
-  return { ragChunkSize: size, ragChunkOverlap: overlap };
-}
-
-/** KV refuses an expirationTtl under 60 seconds. */
-function storeTtl(raw: string | undefined): number {
-  const n = positiveInt('RESPONSES_STORE_TTL_SECONDS', raw, DEFAULT_STORE_TTL_SECONDS);
-  if (n < MIN_STORE_TTL_SECONDS) throw misconfigured(`RESPONSES_STORE_TTL_SECONDS must be at least ${MIN_STORE_TTL_SECONDS} (KV's shortest expiry).`);
-  return n;
-}
-
 export function parseConfig(env: Env): Config {
   const origins = list(env.ALLOWED_ORIGINS);
+  const ragChunkSize = int(env, 'RAG_CHUNK_SIZE', 1000, RAG_CHUNK_MIN, RAG_CHUNK_MAX);
   return {
     apiKeys: list(env.PROXY_API_KEY),
-    allowAnonymous: env.ALLOW_ANONYMOUS?.trim().toLowerCase() === 'true',
+    allowAnonymous: isTrue(env, 'ALLOW_ANONYMOUS'),
     allowedOrigins: origins.length === 0 || origins.includes('*') ? '*' : origins,
-    aliases: parseAliases(env.MODEL_ALIASES),
-    maxBodyBytes: positiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 32 * MiB),
-    catalogTtlMs: positiveInt('CATALOG_TTL_SECONDS', env.CATALOG_TTL_SECONDS, 300) * 1000,
-    defaultMaxTokens: positiveInt('DEFAULT_MAX_TOKENS', env.DEFAULT_MAX_TOKENS, 2048),
-    logRequests: env.LOG_REQUESTS?.trim().toLowerCase() !== 'false',
-    rateLimitPeriodSeconds: positiveInt('RATE_LIMIT_PERIOD_SECONDS', env.RATE_LIMIT_PERIOD_SECONDS, 60),
+    aliases: parseAliases(env),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 32 * MiB),
+    catalogTtlMs: int(env, 'CATALOG_TTL_SECONDS', 300) * 1000,
+    defaultMaxTokens: int(env, 'DEFAULT_MAX_TOKENS', 2048),
+    logRequests: textOf(env, 'LOG_REQUESTS')?.toLowerCase() !== 'false',
+    rateLimitPeriodSeconds: int(env, 'RATE_LIMIT_PERIOD_SECONDS', 60),
     gateway: parseGateway(env),
-    responseCacheTtlSeconds: env.RESPONSE_CACHE_TTL_SECONDS?.trim() === '0' ? 0 : positiveInt('RESPONSE_CACHE_TTL_SECONDS', env.RESPONSE_CACHE_TTL_SECONDS, 0),
-    defaultImageModel: env.DEFAULT_IMAGE_MODEL?.trim() || '@cf/black-forest-labs/flux-1-schnell',
-    defaultImageSize: imageSize(env.DEFAULT_IMAGE_SIZE),
-    maxImageCount: imageCount(env.MAX_IMAGE_COUNT),
-    imageUrlTtlMs: seconds('IMAGE_URL_TTL_SECONDS', env.IMAGE_URL_TTL_SECONDS, 3600) * 1000,
-    ragEmbeddingModel: env.RAG_EMBEDDING_MODEL?.trim() || '@cf/baai/bge-base-en-v1.5',
-    ragChatModel: env.RAG_CHAT_MODEL?.trim() || '@cf/meta/llama-3.1-8b-instruct-fast',
-    ...ragChunking(env),
-    responsesStoreTtlSeconds: storeTtl(env.RESPONSES_STORE_TTL_SECONDS),
-    upstreamTimeoutMs: positiveSeconds('UPSTREAM_TIMEOUT_SECONDS', env.UPSTREAM_TIMEOUT_SECONDS, 120),
-    upstreamIdleTimeoutMs: positiveSeconds('UPSTREAM_IDLE_TIMEOUT_SECONDS', env.UPSTREAM_IDLE_TIMEOUT_SECONDS, 60),
+    responseCacheTtlSeconds: int(env, 'RESPONSE_CACHE_TTL_SECONDS', 0, 0),
+    defaultImageModel: textOf(env, 'DEFAULT_IMAGE_MODEL') ?? '@cf/black-forest-labs/flux-1-schnell',
+    defaultImageSize: imageSize(env),
+    maxImageCount: int(env, 'MAX_IMAGE_COUNT', 1, 1, HARD_MAX_IMAGE_COUNT),
+    imageUrlTtlMs: int(env, 'IMAGE_URL_TTL_SECONDS', 3600, 0) * 1000,
+    ragEmbeddingModel: textOf(env, 'RAG_EMBEDDING_MODEL') ?? '@cf/baai/bge-base-en-v1.5',
+    ragChatModel: textOf(env, 'RAG_CHAT_MODEL') ?? '@cf/meta/llama-3.1-8b-instruct-fast',
+    ragChunkSize,
+    ragChunkOverlap: int(env, 'RAG_CHUNK_OVERLAP', Math.floor(ragChunkSize / 5), 0, ragChunkSize - 1),
+    // KV refuses an expirationTtl under 60 seconds.
+    responsesStoreTtlSeconds: int(env, 'RESPONSES_STORE_TTL_SECONDS', DEFAULT_STORE_TTL_SECONDS, MIN_STORE_TTL_SECONDS),
+    upstreamTimeoutMs: millis(env, 'UPSTREAM_TIMEOUT_SECONDS', 120),
+    upstreamIdleTimeoutMs: millis(env, 'UPSTREAM_IDLE_TIMEOUT_SECONDS', 60),
     urlInputs: {
-      maxCount: positiveInt('MAX_URL_INPUTS', env.MAX_URL_INPUTS, 8),
-      maxTotalBytes: positiveInt('MAX_URL_INPUT_BYTES', env.MAX_URL_INPUT_BYTES, 20 * MiB),
-      concurrency: positiveInt('URL_FETCH_CONCURRENCY', env.URL_FETCH_CONCURRENCY, 4),
+      maxCount: int(env, 'MAX_URL_INPUTS', 8),
+      maxTotalBytes: int(env, 'MAX_URL_INPUT_BYTES', 20 * MiB),
+      concurrency: int(env, 'URL_FETCH_CONCURRENCY', 4),
     },
-    claudeModels: parseClaudeModels(env.ANTHROPIC_MODEL_MAP),
-    autoModels: parseAutoModels(env.AUTO_MODELS),
-    adminApiKey: env.ADMIN_API_KEY?.trim() || undefined,
+    claudeModels: parseClaudeModels(env),
+    autoModels: parseAutoModels(env),
+    adminApiKey: textOf(env, 'ADMIN_API_KEY'),
   };
 }

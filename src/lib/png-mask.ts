@@ -4,7 +4,7 @@
  * with the PNG reader/writer it needs (8/16-bit, non-interlaced), using the runtime's zlib streams.
  */
 
-import { settlesAtOnce, settlesByNextTimer } from './settled';
+import { settlesByNextTimer } from './settled';
 
 export class MaskError extends Error {}
 
@@ -28,55 +28,60 @@ async function through(bytes: Uint8Array, transform: TransformStream<Uint8Array,
   return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(transform)).arrayBuffer());
 }
 
-/** Deflate expands at most ~1032x: input fed in pieces of at most budget/1032 bytes cannot overshoot the budget by more than one 1 KiB piece's output. */
+/** Deflate expands at most ~1032x: a piece of at most (budget left)/1032 bytes cannot take the output past the budget by more than a read block and one 1 KiB piece's output (about 2 MiB). */
 const MAX_RATIO = 1032;
+/** Inflated rows are read into one reused buffer of about this size (whole rows). */
+const BLOCK_BYTES = 1 << 20;
 
 /**
- * Inflates zlib `data`, handing the output to `sink` as it comes, and refuses it the moment it
- * gives more than `expected` bytes: a decompression bomb costs at most `expected` bytes of
- * inflating and never sits in memory whole (nothing here holds more than the inflater's last chunk).
+ * Inflates zlib `data`, which must give exactly `rows` rows of `rowBytes` bytes, handing them to
+ * `sink` in blocks of whole rows as they come, and refuses it the moment it gives one byte more:
+ * a decompression bomb costs at most its declared size (plus about 2 MiB) of inflating and never
+ * sits in memory whole (nothing here holds more than one block and the inflater's last piece).
  */
-async function inflateCapped(data: Uint8Array, expected: number, sink: (chunk: Uint8Array) => void): Promise<void> {
+async function inflateRows(data: Uint8Array, rowBytes: number, rows: number, sink: (block: Uint8Array, firstRow: number) => void): Promise<void> {
+  const expected = rowBytes * rows;
   const ds = new DecompressionStream('deflate');
   const writer = ds.writable.getWriter();
-  const reader = ds.readable.getReader();
+  // A BYOB reader fills a block of whole rows per read; the default reader hands out 4 KiB at a
+  // time (4,100 reads and promises for a 2048x2048 RGBA mask, most of the time it took).
+  const reader = ds.readable.getReader({ mode: 'byob' });
+  const blockBytes = Math.max(1, Math.floor(BLOCK_BYTES / rowBytes)) * rowBytes;
+  let block = new Uint8Array(blockBytes);
+  let fed = 0;
+  let closed = false;
   let size = 0;
-  let stopped = false;
   // workerd's inflater works through each written piece as it is written, whoever reads: fed
-  // ahead, a bomb's 510 KiB would all inflate (512 MiB, most of a second) before the reader saw
-  // the cap. So the next piece goes in only once the reader has taken what the last one gave.
-  let wake: (() => void) | undefined;
-  const feeding = (async () => {
-    for (let at = 0; at < data.length && !stopped; ) {
-      const piece = Math.min(64 * 1024, Math.max(1024, Math.floor((expected - size) / MAX_RATIO)));
-      const taken = new Promise<void>((resolve) => (wake = resolve));
-      await writer.write(data.subarray(at, (at += piece)));
-      await taken;
-    }
-    if (!stopped) await writer.close();
-  })().catch(() => undefined);
+  // ahead, a bomb's 510 KiB would all inflate (512 MiB) before the reader saw the cap. So a
+  // piece goes in only when the read waits for input (it has not settled by the next timer),
+  // sized for about one block of output at the ratio seen so far (what the inflater holds beyond
+  // the read is copied down on every read: 16 MiB of it cost the bomb 20 ms), and never more
+  // than the budget left could take at deflate's worst ratio.
+  const feed = async () => {
+    if (fed >= data.length) return (closed = true), writer.close();
+    const ratio = size ? size / fed : fed ? 1 : MAX_RATIO;
+    const piece = Math.max(1024, Math.floor(Math.min(64 * 1024, blockBytes / ratio, (expected - size) / MAX_RATIO)));
+    await writer.write(data.subarray(fed, (fed += piece)));
+  };
   try {
     for (;;) {
-      const next = reader.read();
-      // A read that settles neither at once nor by the next timer waits for input: caught up.
-      if (wake && !(await settlesAtOnce(next)) && !(await settlesByNextTimer(next))) {
-        const w = wake;
-        wake = undefined;
-        w();
-      }
-      const r = await next;
-      if (r.done) break;
-      if ((size += r.value.byteLength) > expected) throw new MaskError('The mask PNG holds more image data than its dimensions declare.');
-      sink(r.value);
+      // Once the declared size is in, one byte more: the end, or more data than declared.
+      const want = Math.min(blockBytes, expected - size) || 1;
+      const read = reader.readAtLeast(want, block.subarray(0, want));
+      while (!closed && !(await settlesByNextTimer(read))) await feed();
+      const { done, value } = await read;
+      if (done) break;
+      block = new Uint8Array(value.buffer);
+      if (size + value.length > expected) throw new MaskError('The mask PNG holds more image data than its dimensions declare.');
+      if (value.length < want) break;
+      sink(value, size / rowBytes);
+      size += value.length;
     }
   } catch (err) {
-    stopped = true;
-    wake?.();
     await Promise.all([reader.cancel().catch(() => undefined), writer.abort().catch(() => undefined)]);
     if (err instanceof MaskError) throw err;
     throw new MaskError('The mask PNG is corrupt (its image data does not decompress).');
   }
-  await feeding;
   if (size !== expected) throw new MaskError('The mask PNG is truncated.');
 }
 
@@ -116,42 +121,35 @@ const paeth = (a: number, b: number, c: number) => {
 };
 
 /**
- * Undoes PNG row filters one row at a time as the inflated bytes arrive (each row is its filter
- * byte then `stride` bytes), handing each decoded row to `row`: two rows in memory, never the image.
+ * Decodes blocks of filtered PNG rows into the gray rows of `out` (each a filter byte 0, then
+ * `width` pixels): `gray[v]` for each pixel's byte at `at` (alpha, or the palette index). PNG
+ * filters predict a byte from the same byte of the pixel to its left and of the one above, so
+ * that one byte decodes on its own: a quarter of an RGBA row's work, two rows of it in memory.
  */
-function unfilter(stride: number, bpp: number, row: (line: Uint8Array, y: number) => void): (chunk: Uint8Array) => void {
-  // Each buffer is a filter byte then the row; the previous row is the other buffer.
-  let prev = new Uint8Array(stride + 1);
-  let cur = new Uint8Array(stride + 1);
-  let filled = 0;
-  let y = 0;
-  const decode = () => {
-    const filter = cur[0]!;
-    const line = cur.subarray(1);
-    const above = prev.subarray(1);
-    // One loop per filter (not a switch per byte): 2048x2048 RGBA is 16 M bytes.
-    if (filter === 1) for (let i = bpp; i < stride; i++) line[i] = line[i]! + line[i - bpp]!;
-    else if (filter === 2) for (let i = 0; i < stride; i++) line[i] = line[i]! + above[i]!;
-    else if (filter === 3) for (let i = 0; i < stride; i++) line[i] = line[i]! + (((i >= bpp ? line[i - bpp]! : 0) + above[i]!) >> 1);
-    else if (filter === 4) for (let i = 0; i < stride; i++) line[i] = line[i]! + (i >= bpp ? paeth(line[i - bpp]!, above[i]!, above[i - bpp]!) : above[i]!);
-    else if (filter !== 0) throw new MaskError('The mask PNG is corrupt (unknown row filter).');
-    row(line, y++);
-    [prev, cur] = [cur, prev];
-  };
-  return (chunk) => {
-    for (let at = 0; at < chunk.length; ) {
-      const take = Math.min(chunk.length - at, stride + 1 - filled);
-      cur.set(chunk.subarray(at, at + take), filled);
-      at += take;
-      if ((filled += take) === stride + 1) decode(), (filled = 0);
+function grayRows(width: number, bpp: number, at: number, gray: Uint8Array, out: Uint8Array): (block: Uint8Array, firstRow: number) => void {
+  const rowBytes = width * bpp + 1;
+  let prev = new Uint8Array(width);
+  let cur = new Uint8Array(width);
+  return (block, firstRow) => {
+    for (let r = 0; r * rowBytes < block.length; r++) {
+      const filter = block[r * rowBytes]!;
+      const o = r * rowBytes + 1 + at;
+      const b = (firstRow + r) * (width + 1) + 1;
+      // One loop per filter (not a switch per pixel), each writing the byte and its gray at once;
+      // sums wrap mod 256, as PNG's do.
+      if (filter === 0) for (let x = 0; x < width; x++) out[b + x] = gray[(cur[x] = block[o + x * bpp]!)]!;
+      else if (filter === 1) for (let x = 0, v = 0; x < width; x++) out[b + x] = gray[(cur[x] = v = (block[o + x * bpp]! + v) & 255)]!;
+      else if (filter === 2) for (let x = 0; x < width; x++) out[b + x] = gray[(cur[x] = (block[o + x * bpp]! + prev[x]!) & 255)]!;
+      else if (filter === 3) for (let x = 0, v = 0; x < width; x++) out[b + x] = gray[(cur[x] = v = (block[o + x * bpp]! + ((v + prev[x]!) >> 1)) & 255)]!;
+      else if (filter === 4) for (let x = 0, v = 0; x < width; x++) out[b + x] = gray[(cur[x] = v = (block[o + x * bpp]! + paeth(v, prev[x]!, x ? prev[x - 1]! : 0)) & 255)]!;
+      else throw new MaskError('The mask PNG is corrupt (unknown row filter).');
+      [prev, cur] = [cur, prev];
     }
   };
 }
 
-/** An 8-bit grayscale PNG of `pixels` (width * height bytes, no filter bytes). */
-async function grayPng(width: number, height: number, pixels: Uint8Array): Promise<Uint8Array> {
-  const rows = new Uint8Array(height * (width + 1));
-  for (let y = 0; y < height; y++) rows.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+/** An 8-bit grayscale PNG from its rows (each a filter byte, then `width` bytes). */
+async function grayPng(width: number, height: number, rows: Uint8Array): Promise<Uint8Array> {
   const idat = await through(rows, new CompressionStream('deflate'));
   const chunk = (type: string, data: Uint8Array) => {
     const out = new Uint8Array(12 + data.length);
@@ -191,19 +189,14 @@ export async function inpaintingMask(png: Uint8Array, image?: { width: number; h
   if (bitDepth !== 8 && !(bitDepth === 16 && colorType !== 3)) throw new MaskError(`${bitDepth}-bit PNG masks of this colour type are not supported; use an 8-bit RGBA PNG.`);
   if (width * height > MAX_PIXELS) throw new MaskError(`The mask is ${width}x${height}; masks may have at most ${MAX_PIXELS} pixels (2048x2048).`);
   const bpp = (channels * bitDepth) / 8;
-  const stride = width * bpp;
-  // Offset of the alpha byte (the high byte at 16 bits) within a pixel.
-  const alphaAt = colorType === 3 ? -1 : bpp - bitDepth / 8;
+  // What each pixel's byte at `at` (alpha, its high byte at 16 bits, or the palette index) makes: 255 - alpha.
+  const at = colorType === 3 ? 0 : bpp - bitDepth / 8;
+  const gray = Uint8Array.from({ length: 256 }, (_, v) => 255 - (colorType === 3 ? (trns![v] ?? 255) : v));
   const idatBytes = new Uint8Array(idat.reduce((n, c) => n + c.length, 0));
   idat.reduce((at, c) => (idatBytes.set(c, at), at + c.length), 0);
-  const gray = new Uint8Array(width * height);
+  // The output PNG's rows, filter byte 0 each, filled in as the mask's rows are decoded.
+  const rows = new Uint8Array(height * (width + 1));
   // Dimensions and the pixel limit are checked above, before a byte is inflated.
-  await inflateCapped(idatBytes, height * (stride + 1), unfilter(stride, bpp, (line, y) => {
-    const base = y * width;
-    for (let x = 0; x < width; x++) {
-      const alpha = alphaAt < 0 ? (trns![line[x]!] ?? 255) : line[x * bpp + alphaAt]!;
-      gray[base + x] = 255 - alpha;
-    }
-  }));
-  return grayPng(width, height, gray);
+  await inflateRows(idatBytes, width * bpp + 1, height, grayRows(width, bpp, at, gray, rows));
+  return grayPng(width, height, rows);
 }

@@ -1,9 +1,9 @@
-import { zValidator } from '@hono/zod-validator';
 import type * as z from 'zod/mini';
 import { createMiddleware } from 'hono/factory';
 import { ApiError, invalidValue } from '../errors';
 import { describeIssue, narrowIssue, paramPath } from '../schemas/common';
 import type { AppEnv } from '../types';
+import { validate } from './validate';
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
 
@@ -33,21 +33,9 @@ const assumeJson = createMiddleware<AppEnv>(async (c, next) => {
 export const jsonBody = <T extends z.ZodMiniType>(schema: T, options: { narrowUnions?: boolean } = {}) =>
   [
     assumeJson,
-    zValidator(
-      'json',
-      schema,
-      (result) => {
-        if (!result.success) {
-          const first = result.error.issues[0]!;
-          const issue = options.narrowUnions ? narrowIssue(first) : first;
-          throw invalidValue(paramPath(issue.path), describeIssue(issue, result.data));
-        }
-      },
-      // Synchronous parse: no schema here has an async check, and zValidator's default
-      // safeParseAsync adds a promise per schema node (about a quarter of validation's CPU).
-      // (zValidator types the result as classic zod's; zod/mini's has the same shape.)
-      { validationFunction: syncParse as never },
-    ),
+    validate('json', schema, (error, input) => {
+      const first = error.issues[0]!;
+      const issue = options.narrowUnions ? narrowIssue(first) : first;
+      throw invalidValue(paramPath(issue.path), describeIssue(issue, input));
+    }),
   ] as const;
-
-const syncParse = <T extends z.ZodMiniType>(schema: T, value: unknown) => schema.safeParse(value);

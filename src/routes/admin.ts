@@ -1,5 +1,4 @@
 import { Hono } from '../lib/hono';
-import { zValidator } from '@hono/zod-validator';
 import { invalidValue } from '../errors';
 import { adminAuth } from '../middleware/admin-auth';
 import { jsonBody } from '../middleware/json-body';
@@ -7,6 +6,7 @@ import { CreateKeyRequest, UpdateKeyRequest, UsageQuery } from '../schemas/admin
 import { describeIssue, paramPath } from '../schemas/common';
 import { createKey, deleteKey, getKey, keyView, updateKey, usageReport } from '../services/keys/admin';
 import type { ManagedKeys } from '../services/keys';
+import { validate } from '../middleware/validate';
 import type { AppEnv } from '../types';
 
 // adminAuth has checked that managed keys are configured.
@@ -24,11 +24,9 @@ export const admin = new Hono<AppEnv>()
   .delete('/keys/:id', async (c) => c.json(await deleteKey(keysOf(c), c.req.param('id'))))
   .get(
     '/usage',
-    zValidator('query', UsageQuery, (result) => {
-      if (!result.success) {
-        const issue = result.error.issues[0]!;
-        throw invalidValue(paramPath(issue.path), describeIssue(issue, result.data));
-      }
+    validate('query', UsageQuery, (error, input) => {
+      const issue = error.issues[0]!;
+      throw invalidValue(paramPath(issue.path), describeIssue(issue, input));
     }),
     async (c) => c.json(await usageReport(keysOf(c), c.req.valid('query'))),
   );

@@ -1,11 +1,10 @@
 import type { Context } from 'hono';
 import { Hono } from '../lib/hono';
-import { HTTPException } from 'hono/http-exception';
 import type * as z from 'zod/mini';
-import { ApiError, invalidValue } from '../errors';
+import { invalidValue } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { FORM_ARRAYS, SpeechRequest, TranscriptionForm, TranslationForm } from '../schemas/audio';
-import { describeIssue, paramPath } from '../schemas/common';
+import { formFields, readForm } from './multipart';
 import { createSpeech } from '../services/audio/speech';
 import { createTranscription, createTranslation, type AudioTextResult } from '../services/audio/transcription';
 import type { AppEnv } from '../types';
@@ -15,17 +14,7 @@ import type { AppEnv } from '../types';
  * filename), text fields, and arrays as repeated `name[]` fields. Validates the text fields.
  */
 async function readAudioForm<T extends z.ZodMiniType>(c: Context<AppEnv>, schema: T): Promise<{ fields: z.infer<T>; file: File }> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^multipart\/form-data\b/i.test(type)) {
-    throw new ApiError(415, 'This endpoint takes a multipart/form-data body with the audio in the `file` field.', 'invalid_request_error', null, 'unsupported_media_type');
-  }
-  let form: FormData;
-  try {
-    form = await c.req.formData();
-  } catch (err) {
-    if (err instanceof ApiError || err instanceof HTTPException) throw err;
-    throw new ApiError(400, 'The multipart/form-data body could not be parsed.', 'invalid_request_error', null, 'invalid_multipart');
-  }
+  const form = await readForm(c, 'the audio in `file`');
   const values: Record<string, unknown> = {};
   let file: File | undefined;
   for (const [rawKey, value] of form) {
@@ -40,13 +29,9 @@ async function readAudioForm<T extends z.ZodMiniType>(c: Context<AppEnv>, schema
       else values[key] = value;
     }
   }
-  const parsed = schema.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalidValue(paramPath(issue.path), describeIssue(issue, values));
-  }
+  const fields = formFields(schema, values);
   if (!file) throw invalidValue('file', "Missing required parameter: 'file'.");
-  return { fields: parsed.data as z.infer<T>, file };
+  return { fields, file };
 }
 
 const textResponse = (c: Context<AppEnv>, result: AudioTextResult) =>

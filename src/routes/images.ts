@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import { Hono } from '../lib/hono';
-import { ApiError, invalidRequest, invalidValue } from '../errors';
+import { invalidValue } from '../errors';
 import { jsonBody } from '../middleware/json-body';
-import { describeIssue, paramPath } from '../schemas/common';
 import { ImageEditFields, ImageGenerationRequest, type ImageEditRequest } from '../schemas/images';
 import { createImages, editImages, type ImageContext } from '../services/images';
 import type { AppEnv } from '../types';
+import { formFields, readForm } from './multipart';
 
 const FILE_FIELDS = new Set(['image', 'image[]', 'mask']);
 const NUMERIC_FIELDS = new Set(['n', 'strength', 'output_compression', 'partial_images']);
@@ -37,26 +37,13 @@ function fileList(form: FormData, name: string): File[] {
 
 /** The edit request as the OpenAI SDKs send it: `image` (or `image[]` for several), `mask`, and text fields. */
 async function editRequest(c: Context<AppEnv>): Promise<ImageEditRequest> {
-  if (!/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '')) {
-    throw new ApiError(415, 'This endpoint takes a multipart/form-data body (image, prompt, ...), as the OpenAI SDKs send it.', 'invalid_request_error', null, 'unsupported_media_type');
-  }
-  let form: FormData;
-  try {
-    form = await c.req.formData();
-  } catch {
-    throw invalidRequest('We could not parse the multipart/form-data body of your request.', null, 'invalid_multipart');
-  }
-  const fields = textFields(form);
-  const parsed = ImageEditFields.safeParse(fields);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalidValue(paramPath(issue.path), describeIssue(issue, fields));
-  }
+  const form = await readForm(c, 'image, prompt, ...');
+  const fields = formFields(ImageEditFields, textFields(form));
   const images = [...fileList(form, 'image'), ...fileList(form, 'image[]')];
   if (!images.length) throw invalidValue('image', "Missing required parameter: 'image'.");
   const masks = fileList(form, 'mask');
   if (masks.length > 1) throw invalidValue('mask', "Send one 'mask' file, not several.");
-  return { ...parsed.data, images, ...(masks[0] && { mask: masks[0] }) };
+  return { ...fields, images, ...(masks[0] && { mask: masks[0] }) };
 }
 
 export const images = new Hono<AppEnv>()

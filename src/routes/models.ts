@@ -1,10 +1,10 @@
 import { Hono } from '../lib/hono';
-import { zValidator } from '@hono/zod-validator';
 import { invalidValue, modelNotFound } from '../errors';
 import { AnthropicListModelsQuery, ListModelsQuery } from '../schemas/models';
 import { AUTO, AUTO_MODEL } from '../services/chat/auto';
 import { PROTOCOLS } from '../services/models/protocols';
 import { describeAnthropicModel, listAnthropicModels } from '../services/messages/models';
+import { validate } from '../middleware/validate';
 import type { AppEnv } from '../types';
 
 /** Anthropic clients (Claude Code, the Anthropic SDKs) send this header; they get Anthropic's model shape. */
@@ -16,10 +16,8 @@ const NONE: readonly object[] = [];
 export const models = new Hono<AppEnv>()
   .get(
     '/models',
-    zValidator('query', ListModelsQuery, (result) => {
-      if (!result.success) {
-        throw invalidValue('protocol', `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`);
-      }
+    validate('query', ListModelsQuery, () => {
+      throw invalidValue('protocol', `Invalid value for 'protocol': expected one of ${PROTOCOLS.join(', ')}.`);
     }),
     async (c) => {
       if (wantsAnthropic(c)) {

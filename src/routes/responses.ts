@@ -1,10 +1,10 @@
 import { Hono } from '../lib/hono';
-import { ApiError, unsupportedParameter } from '../errors';
+import { ApiError, notSupported } from '../errors';
 import { jsonBody } from '../middleware/json-body';
 import { CreateResponseRequest } from '../schemas/responses';
 import { createResponse, scopeOf } from '../services/responses';
 import { NO_STORE } from '../services/responses/request';
-import type { ResponsesStore } from '../services/responses/store';
+import { notKept, type ResponsesStore } from '../services/responses/store';
 import { SSE_HEADERS } from '../lib/sse';
 import type { AppEnv } from '../types';
 
@@ -12,7 +12,7 @@ const notFound = (id: string, store: ResponsesStore | undefined) =>
   new ApiError(
     404,
     store
-      ? `Response '${id}' not found. Stored responses expire after ${store.ttlText}, are kept only for the API key that created them, and only when created with store: true${store.inMemory ? ' (on the emulator, in memory until the dev server restarts)' : ''}.`
+      ? notKept(`Response '${id}'`, store)
       : `Response '${id}' not found: nothing is stored. ${NO_STORE}`,
     'invalid_request_error',
     'response_id',
@@ -31,7 +31,7 @@ export const responses = new Hono<AppEnv>()
   .get('/responses/:response_id', async (c) => {
     const id = c.req.param('response_id');
     if (c.req.query('stream') === 'true') {
-      throw unsupportedParameter('stream', 'Streaming a stored response again is not supported; retrieve it without `stream`.');
+      throw notSupported('stream', 'Streaming a stored response again');
     }
     const store = c.get('services').responsesStore;
     const record = await store?.get(scopeOf(c.get('clientId')), id);

@@ -1,11 +1,14 @@
 import * as z from 'zod/mini';
+import { _coercedNumber } from 'zod/v4/core';
 import { numberIn } from './common';
 
 /**
  * Multipart fields arrive as strings: numbers are coerced, arrays are the repeated
  * `name[]` fields the OpenAI SDKs send. The `file` part is checked by the route, not here.
  */
-const formNumber = (min: number, max: number) => z.coerce.number().check(z.gte(min), z.lte(max));
+// z.coerce.number() without `z.coerce`: that namespace object keeps all five coercing
+// constructors (bigint, date, ...) in the bundle, about 0.4 KiB gzip for the one used here.
+const formNumber = (min: number, max: number) => _coercedNumber(z.ZodMiniNumber).check(z.gte(min), z.lte(max));
 
 export const TRANSCRIPTION_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt', 'diarized_json'] as const;
 export const TRANSLATION_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt'] as const;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable, StopSequences, TopK } from './common';
+import { int, numberIn, optionalNullable, recordOf, StopSequences, TopK } from './common';
 
 const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
 const ImagePart = z.looseObject({
@@ -46,7 +46,7 @@ export const FunctionTool = z.looseObject({
   function: z.looseObject({
     name: z.string().check(z.minLength(1), z.maxLength(64)),
     description: z.optional(z.string()),
-    parameters: z.optional(z.record(z.string(), z.unknown())),
+    parameters: z.optional(recordOf(z.unknown())),
     strict: optionalNullable(z.boolean()),
   }),
 });
@@ -64,13 +64,13 @@ export const ResponseFormat = z.discriminatedUnion('type', [
     json_schema: z.looseObject({
       name: z.string(),
       description: z.optional(z.string()),
-      schema: z.optional(z.record(z.string(), z.unknown())),
+      schema: z.optional(recordOf(z.unknown())),
       strict: optionalNullable(z.boolean()),
     }),
   }),
 ]);
 
-const maxTokens = optionalNullable(z.int().check(z.gte(1)));
+const maxTokens = optionalNullable(int().check(z.gte(1)));
 
 /** POST /v1/chat/completions. Unknown keys are accepted and ignored, as OpenAI clients send many. */
 export const ChatCompletionRequest = z.looseObject({
@@ -83,13 +83,13 @@ export const ChatCompletionRequest = z.looseObject({
   temperature: optionalNullable(numberIn(0, 2)),
   top_p: optionalNullable(numberIn(0, 1)),
   top_k: optionalNullable(TopK),
-  seed: optionalNullable(z.int()),
+  seed: optionalNullable(int()),
   frequency_penalty: optionalNullable(numberIn(-2, 2)),
   presence_penalty: optionalNullable(numberIn(-2, 2)),
   repetition_penalty: optionalNullable(numberIn(0, 2)),
   stop: optionalNullable(StopSequences),
   // Up to 128 for models that take `n` (one call); at most MAX_COPIES (8) runs for the others (engine.ts).
-  n: optionalNullable(z.int().check(z.gte(1), z.lte(128))),
+  n: optionalNullable(int().check(z.gte(1), z.lte(128))),
   tools: optionalNullable(z.array(FunctionTool)),
   tool_choice: optionalNullable(ToolChoice),
   parallel_tool_calls: optionalNullable(z.boolean()),
@@ -98,19 +98,19 @@ export const ChatCompletionRequest = z.looseObject({
   // Thinking switches clients send outside OpenAI's API (Cherry Studio, Qwen's and Anthropic's
   // shapes): mapped onto what the model takes, see services/chat/reasoning.ts.
   enable_thinking: optionalNullable(z.boolean()),
-  thinking_budget: optionalNullable(z.int().check(z.gte(0))),
+  thinking_budget: optionalNullable(int().check(z.gte(0))),
   thinking: optionalNullable(
-    z.looseObject({ type: z.enum(['enabled', 'disabled', 'auto']), budget_tokens: optionalNullable(z.int().check(z.gte(0))) }),
+    z.looseObject({ type: z.enum(['enabled', 'disabled', 'auto']), budget_tokens: optionalNullable(int().check(z.gte(0))) }),
   ),
   logprobs: optionalNullable(z.boolean()),
-  top_logprobs: optionalNullable(z.int().check(z.gte(0), z.lte(20))),
-  logit_bias: optionalNullable(z.record(z.string(), z.number())),
+  top_logprobs: optionalNullable(int().check(z.gte(0), z.lte(20))),
+  logit_bias: optionalNullable(recordOf(z.number())),
   /** Predicted Outputs: sent to the models whose schema takes it. */
   prediction: optionalNullable(z.looseObject({ type: z.literal('content'), content: z.union([z.string(), z.array(TextPart)]) })),
   user: z.optional(z.string()),
   /** Routes requests that share a prompt prefix to one cache: Workers AI's `x-session-affinity`. */
   prompt_cache_key: optionalNullable(z.string().check(z.maxLength(256))),
-  metadata: optionalNullable(z.record(z.string(), z.string())),
+  metadata: optionalNullable(recordOf(z.string())),
   store: optionalNullable(z.boolean()),
 });
 

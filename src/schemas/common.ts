@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { $ZodCheck, type $ZodCheckNumberFormatDef } from 'zod/v4/core';
 
 /** `a.b[0].c` from a Zod issue path: the `param` of an OpenAI error. */
 export function paramPath(path: readonly PropertyKey[]): string | null {
@@ -64,6 +65,46 @@ export function narrowIssue(issue: Issue): Issue {
   return narrowIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue);
 }
 
+/**
+ * A string matching `pattern`, by a plain check: z.regex would bring zod's string-format check
+ * classes into the bundle (0.2 KiB gzip) for the two query parameters that use it.
+ */
+export const matching = (pattern: RegExp, message?: string) =>
+  z.string().check(
+    z.check((ctx) => {
+      if (!pattern.test(ctx.value)) ctx.issues.push({ code: 'custom', input: ctx.value, ...(message && { message }) });
+    }),
+  );
+
+/**
+ * An object of any string keys whose values are all `value`: z.record(z.string(), value) as a
+ * catch-all object, which validates the same (a non-object is refused, each value checked at its
+ * key's path) without zod's record class and its key handling (0.5 KiB gzip of bundle). JSON
+ * keys are strings, so the key schema had nothing to check.
+ */
+export const recordOf = <T extends z.core.SomeType>(value: T) => z.catchall(z.object({}), value);
+
+/**
+ * z.int() as a plain check on z.number(): the same issues (a fraction is `invalid_type`,
+ * expected int; beyond the safe-integer range `too_big` / `too_small`), and the same definition
+ * (a `number_format` check, format safeint), so zod's JSON Schema says `integer` with the same
+ * bounds. zod's own number-format schema and check classes, with their tables of float and int32
+ * ranges, would cost the bundle 0.4 KiB gzip for the one format used.
+ */
+const SAFE_INT = (() => {
+  const def: $ZodCheckNumberFormatDef = { check: 'number_format', format: 'safeint', abort: false };
+  const inst = new $ZodCheck(def);
+  const range = { note: 'Integers must be within the safe integer range.', inst, origin: 'int', inclusive: true, continue: true } as const;
+  inst._zod.check = (payload) => {
+    const input = payload.value as number;
+    if (!Number.isInteger(input)) payload.issues.push({ expected: 'int', format: 'safeint', code: 'invalid_type', continue: false, input, inst });
+    else if (input > Number.MAX_SAFE_INTEGER) payload.issues.push({ input, code: 'too_big', maximum: Number.MAX_SAFE_INTEGER, ...range });
+    else if (input < Number.MIN_SAFE_INTEGER) payload.issues.push({ input, code: 'too_small', minimum: Number.MIN_SAFE_INTEGER, ...range });
+  };
+  return inst;
+})();
+export const int = () => z.number().check(SAFE_INT);
+
 export const optionalNullable = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 export const numberIn = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
 
@@ -73,11 +114,14 @@ export const numberIn = (min: number, max: number) => z.number().check(z.gte(min
  * autocomplete sends 10-12 to any non-OpenAI host. Ollama's path takes the same bound.
  */
 export const MAX_STOP_SEQUENCES = 16;
+// A plain check rather than z.refine, whose ZodCustom schema class the bundle would carry for this one use.
 export const StopSequences = z.union([z.string(), z.array(z.string())]).check(
-  z.refine((v) => typeof v === 'string' || v.length <= MAX_STOP_SEQUENCES, {
-    message: `'stop' takes at most ${MAX_STOP_SEQUENCES} sequences (the proxy applies them itself).`,
+  z.check((ctx) => {
+    if (typeof ctx.value !== 'string' && ctx.value.length > MAX_STOP_SEQUENCES) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `'stop' takes at most ${MAX_STOP_SEQUENCES} sequences (the proxy applies them itself).` });
+    }
   }),
 );
 
 /** `top_k`: 0 is how clients (Jan, Ollama UIs) say "disabled", so it is accepted and means not set. */
-export const TopK = z.int().check(z.gte(0));
+export const TopK = int().check(z.gte(0));

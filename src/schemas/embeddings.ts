@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { optionalNullable } from './common';
+import { int, optionalNullable } from './common';
 
 /**
  * POST /v1/embeddings. Token arrays (number[] / number[][]) pass the schema so the service can
@@ -9,7 +9,7 @@ export const EmbeddingRequest = z.looseObject({
   model: z.string().check(z.minLength(1)),
   input: z.union([z.string(), z.array(z.union([z.string(), z.number(), z.array(z.number())]))]),
   encoding_format: optionalNullable(z.enum(['float', 'base64'])),
-  dimensions: optionalNullable(z.int().check(z.gte(1))),
+  dimensions: optionalNullable(int().check(z.gte(1))),
   user: z.optional(z.string()),
 });
 

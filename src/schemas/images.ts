@@ -1,21 +1,21 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable } from './common';
+import { int, numberIn, optionalNullable } from './common';
 
 /** Fields /images/generations and /images/edits share. Unknown keys are accepted and ignored. */
 const common = {
   prompt: z.string().check(z.minLength(1), z.maxLength(32000)),
   model: optionalNullable(z.string().check(z.minLength(1))),
-  n: optionalNullable(z.int().check(z.gte(1), z.lte(10))),
+  n: optionalNullable(int().check(z.gte(1), z.lte(10))),
   /** WIDTHxHEIGHT or auto; checked against the model's limits by the service. */
   size: optionalNullable(z.string()),
   response_format: optionalNullable(z.enum(['url', 'b64_json'])),
   // Accepted for compatibility; Workers AI models have no equivalent (see docs/images.md).
   quality: optionalNullable(z.enum(['standard', 'hd', 'low', 'medium', 'high', 'auto'])),
   output_format: optionalNullable(z.enum(['png', 'jpeg', 'webp'])),
-  output_compression: optionalNullable(z.int().check(z.gte(0), z.lte(100))),
+  output_compression: optionalNullable(int().check(z.gte(0), z.lte(100))),
   background: optionalNullable(z.enum(['transparent', 'opaque', 'auto'])),
   stream: optionalNullable(z.boolean()),
-  partial_images: optionalNullable(z.int().check(z.gte(0), z.lte(3))),
+  partial_images: optionalNullable(int().check(z.gte(0), z.lte(3))),
   user: z.optional(z.string()),
 };
 

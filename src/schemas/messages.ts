@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable } from './common';
+import { int, numberIn, optionalNullable, recordOf } from './common';
 
 /**
  * POST /v1/messages and /v1/messages/count_tokens (Anthropic's Messages API). Unknown keys are
@@ -88,7 +88,7 @@ export const Tool = z.looseObject({
   type: optionalNullable(z.string()),
   name: z.string().check(z.minLength(1), z.maxLength(128)),
   description: z.optional(z.string()),
-  input_schema: z.optional(z.record(z.string(), z.unknown())),
+  input_schema: z.optional(recordOf(z.unknown())),
   cache_control: cacheControl,
   defer_loading: z.optional(z.boolean()),
   strict: z.optional(z.boolean()),
@@ -105,14 +105,14 @@ export const ToolChoice = z.discriminatedUnion('type', [
 // `omitted` hides the thinking; other values (summarized, Claude Code's `updates`) show it.
 const display = z.optional(z.string());
 export const Thinking = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('enabled'), budget_tokens: z.int().check(z.gte(1024)), display }),
+  z.looseObject({ type: z.literal('enabled'), budget_tokens: int().check(z.gte(1024)), display }),
   z.looseObject({ type: z.literal('adaptive'), display }),
   z.looseObject({ type: z.literal('disabled') }),
 ]);
 
 export const OutputConfig = z.looseObject({
   effort: optionalNullable(z.enum(['low', 'medium', 'high', 'xhigh', 'max'])),
-  format: optionalNullable(z.looseObject({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) })),
+  format: optionalNullable(z.looseObject({ type: z.literal('json_schema'), schema: recordOf(z.unknown()) })),
 });
 
 const fields = {
@@ -132,11 +132,11 @@ const fields = {
 
 export const CreateMessageRequest = z.looseObject({
   ...fields,
-  max_tokens: z.int().check(z.gte(1)),
+  max_tokens: int().check(z.gte(1)),
   stop_sequences: z.optional(z.array(z.string())),
   temperature: z.optional(numberIn(0, 1)),
   top_p: z.optional(numberIn(0, 1)),
-  top_k: z.optional(z.int().check(z.gte(0))),
+  top_k: z.optional(int().check(z.gte(0))),
   stream: z.optional(z.boolean()),
   metadata: z.optional(z.looseObject({ user_id: optionalNullable(z.string()) })),
   service_tier: z.optional(z.enum(['auto', 'standard_only'])),

@@ -1,12 +1,13 @@
 import * as z from 'zod/mini';
 import { PROTOCOLS } from '../services/models/protocols';
+import { matching } from './common';
 
 /** GET /v1/models query: `protocol` narrows the list to one task (see docs/models.md). */
 export const ListModelsQuery = z.object({ protocol: z.optional(z.enum(PROTOCOLS)) });
 
 /** GET /v1/models with `anthropic-version`: Anthropic's paging parameters (limit 1-1000, default 20). */
 export const AnthropicListModelsQuery = z.object({
-  limit: z.optional(z.string().check(z.regex(/^(?:[1-9]\d{0,2}|1000)$/))),
+  limit: z.optional(matching(/^(?:[1-9]\d{0,2}|1000)$/)),
   after_id: z.optional(z.string()),
   before_id: z.optional(z.string()),
 });

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { FunctionTool } from './chat';
-import { numberIn, optionalNullable, StopSequences, TopK } from './common';
+import { int, numberIn, optionalNullable, recordOf, StopSequences, TopK } from './common';
 
 /**
  * Ollama's `options`. The sampling knobs Workers AI has are validated here (same ranges as the
@@ -12,9 +12,9 @@ export const OllamaOptions = z.looseObject({
   temperature: optionalNullable(numberIn(0, 2)),
   top_p: optionalNullable(numberIn(0, 1)),
   top_k: optionalNullable(TopK),
-  seed: optionalNullable(z.int()),
+  seed: optionalNullable(int()),
   /** -1 (no limit) and -2 (fill the context) both mean "the proxy's default". */
-  num_predict: optionalNullable(z.int().check(z.gte(-2))),
+  num_predict: optionalNullable(int().check(z.gte(-2))),
   stop: optionalNullable(StopSequences),
   repeat_penalty: optionalNullable(numberIn(0, 2)),
   frequency_penalty: optionalNullable(numberIn(-2, 2)),
@@ -25,7 +25,7 @@ const ToolCall = z.looseObject({
   id: optionalNullable(z.string()),
   function: z.looseObject({
     name: z.string().check(z.minLength(1)),
-    arguments: optionalNullable(z.union([z.record(z.string(), z.unknown()), z.string()])),
+    arguments: optionalNullable(z.union([recordOf(z.unknown()), z.string()])),
   }),
 });
 
@@ -44,7 +44,7 @@ export const OllamaMessage = z.looseObject({
 const common = {
   model: z.string().check(z.minLength(1)),
   /** "json" or a JSON schema. */
-  format: optionalNullable(z.union([z.string(), z.record(z.string(), z.unknown())])),
+  format: optionalNullable(z.union([z.string(), recordOf(z.unknown())])),
   options: optionalNullable(OllamaOptions),
   /** Ollama streams unless told `false`. */
   stream: optionalNullable(z.boolean()),
@@ -68,7 +68,7 @@ export const OllamaGenerateRequest = z.looseObject({
   images: optionalNullable(z.array(z.string())),
   suffix: optionalNullable(z.string()),
   template: optionalNullable(z.string()),
-  context: optionalNullable(z.array(z.int())),
+  context: optionalNullable(z.array(int())),
   raw: optionalNullable(z.boolean()),
 });
 
@@ -89,8 +89,8 @@ export const OllamaEmbedRequest = z.looseObject({
   model: z.string().check(z.minLength(1)),
   input: z.union([z.string(), z.array(z.string())]),
   truncate: z.optional(z.boolean()),
-  dimensions: z.optional(z.int().check(z.gte(1))),
-  options: z.optional(z.record(z.string(), z.unknown())),
+  dimensions: z.optional(int().check(z.gte(1))),
+  options: z.optional(recordOf(z.unknown())),
   keep_alive: z.optional(z.union([z.string(), z.number()])),
 });
 
@@ -98,7 +98,7 @@ export const OllamaEmbedRequest = z.looseObject({
 export const OllamaEmbeddingsRequest = z.looseObject({
   model: z.string().check(z.minLength(1)),
   prompt: z.string(),
-  options: z.optional(z.record(z.string(), z.unknown())),
+  options: z.optional(recordOf(z.unknown())),
   keep_alive: z.optional(z.union([z.string(), z.number()])),
 });
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { numberIn, optionalNullable } from './common';
+import { int, numberIn, optionalNullable, recordOf } from './common';
 
 /**
  * POST /v1/responses (OpenAI's Responses API). Unknown keys are accepted and ignored, as for
@@ -77,7 +77,7 @@ export const FunctionTool = z.looseObject({
   type: z.literal('function'),
   name: z.string().check(z.minLength(1), z.maxLength(64)),
   description: optionalNullable(z.string()),
-  parameters: optionalNullable(z.record(z.string(), z.unknown())),
+  parameters: optionalNullable(recordOf(z.unknown())),
   strict: optionalNullable(z.boolean()),
 });
 const BUILT_IN_TOOLS = [
@@ -121,7 +121,7 @@ export const TextFormat = z.discriminatedUnion('type', [
     type: z.literal('json_schema'),
     name: z.string().check(z.minLength(1), z.maxLength(64)),
     description: optionalNullable(z.string()),
-    schema: z.record(z.string(), z.unknown()),
+    schema: recordOf(z.unknown()),
     strict: optionalNullable(z.boolean()),
   }),
 ]);
@@ -144,7 +144,7 @@ export const CreateResponseRequest = z.looseObject({
   tools: optionalNullable(z.array(Tool)),
   tool_choice: optionalNullable(ToolChoice),
   parallel_tool_calls: optionalNullable(z.boolean()),
-  max_output_tokens: optionalNullable(z.int().check(z.gte(1))),
+  max_output_tokens: optionalNullable(int().check(z.gte(1))),
   temperature: optionalNullable(numberIn(0, 2)),
   top_p: optionalNullable(numberIn(0, 1)),
   text: optionalNullable(
@@ -161,7 +161,7 @@ export const CreateResponseRequest = z.looseObject({
   ),
   stream: optionalNullable(z.boolean()),
   stream_options: optionalNullable(z.looseObject({ include_obfuscation: z.optional(z.boolean()) })),
-  metadata: optionalNullable(z.record(z.string(), z.string())),
+  metadata: optionalNullable(recordOf(z.string())),
   store: optionalNullable(z.boolean()),
   /** Routes requests that share a prompt prefix to one cache: Workers AI's `x-session-affinity`. */
   prompt_cache_key: optionalNullable(z.string().check(z.maxLength(256))),
@@ -174,8 +174,8 @@ export const CreateResponseRequest = z.looseObject({
   conversation: optionalNullable(z.union([z.string(), z.looseObject({ id: z.string() })])),
   background: optionalNullable(z.boolean()),
   prompt: optionalNullable(z.looseObject({})),
-  top_logprobs: optionalNullable(z.int().check(z.gte(0), z.lte(20))),
-  max_tool_calls: optionalNullable(z.int().check(z.gte(1))),
+  top_logprobs: optionalNullable(int().check(z.gte(0), z.lte(20))),
+  max_tool_calls: optionalNullable(int().check(z.gte(1))),
 });
 
 export type CreateResponseRequest = z.infer<typeof CreateResponseRequest>;

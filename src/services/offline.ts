@@ -4,6 +4,7 @@
  * attaches one, so none of src/dev/ is bundled there, and a deployment with no AI binding and no
  * credentials answers 503 proxy_misconfigured instead of synthetic output.
  */
+import type { Env } from '../env';
 import type { ChunkStore, VectorIndex } from './rag/types';
 import type { Upstream } from './upstream/types';
 
@@ -15,7 +16,8 @@ export interface KvLike {
 }
 
 export interface OfflineKit {
-  emulator(options?: { plan?: 'free' | 'paid'; faults?: string }): Upstream;
+  /** The emulator as `env` configures it (EMULATOR_PLAN, EMULATOR_FAULTS). */
+  emulator(env: Env): Upstream;
   memoryKv(): KvLike;
   memoryVectorIndex(): VectorIndex;
   memoryChunkStore(): ChunkStore;

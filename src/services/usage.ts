@@ -4,6 +4,8 @@
  */
 export const tokensOfChars = (chars: number): number => Math.ceil(chars / 4);
 export const estimateTokens = (text: string): number => tokensOfChars(text.length);
+/** Reasoning tokens of an answer whose model does not count them apart: estimated from the reasoning text, at most the whole output. */
+export const reasoningTokensOf = (output: number, reasoningChars: number): number => Math.min(output, tokensOfChars(reasoningChars));
 
 export interface Usage {
   prompt_tokens: number;

@@ -194,3 +194,28 @@ describe('models through the JSON helper', () => {
     expect(body.object).toBe('list');
   });
 });
+
+describe('request validation (middleware/validate.ts)', () => {
+  it('a JSON body that does not parse is a 400 invalid_json', async () => {
+    const res = await call(bindingEnv(), '/v1/chat/completions', { method: 'POST', raw: '{"model": ', headers: { 'content-type': 'application/json; charset=utf-8' } });
+    await expectError(res, 400, { code: 'invalid_json' });
+  });
+
+  it('a body whose media type only starts like JSON (application/json-seq) is validated as {}, as hono/validator does', async () => {
+    const ai = fakeAI();
+    const res = await call(bindingEnv(ai), '/v1/chat/completions', { method: 'POST', raw: JSON.stringify(chatBody), headers: { 'content-type': 'application/json-seq' } });
+    const err = await expectError(res, 400, { code: 'invalid_value' });
+    expect(err.message).toMatch(/^Missing required parameter/);
+    expect(ai.calls).toHaveLength(0);
+  });
+
+  it('a +json media type is JSON', async () => {
+    const res = await call(bindingEnv(), '/v1/chat/completions', { method: 'POST', raw: JSON.stringify(chatBody), headers: { 'content-type': 'application/vnd.api+json' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('a query parameter given twice is an array, which a single-valued parameter refuses', async () => {
+    expect((await call(bindingEnv(), '/v1/models?protocol=openai-chat')).status).toBe(200);
+    await expectError(await call(bindingEnv(), '/v1/models?protocol=openai-chat&protocol=openai-chat'), 400, { code: 'invalid_value', param: 'protocol' });
+  });
+});

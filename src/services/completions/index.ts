@@ -3,7 +3,7 @@
  * sent as one user message, so every chat model family works (chat templates apply, reasoning
  * is kept out of the text), and answers come back as `text_completion` objects.
  */
-import { invalidValue, unsupportedParameter } from '../../errors';
+import { invalidValue, notSupported, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { CompletionRequest } from '../../schemas/completions';
 import { choicesUsage, completeRuns, planChat, runsOf, streamRuns } from '../chat/engine';
@@ -30,16 +30,14 @@ function promptsOf(req: CompletionRequest): string[] {
   const p = req.prompt;
   if (typeof p === 'string') return [p];
   if (p.every((x): x is string => typeof x === 'string')) return p;
-  throw unsupportedParameter('prompt', 'Token-id prompts are not supported: Workers AI models take text. Send the prompt as a string.');
+  throw notSupported('prompt', 'Token-id prompts', ' Send the prompt as text.');
 }
 
 function check(req: CompletionRequest, prompts: string[]): void {
-  if (req.suffix) throw unsupportedParameter('suffix', 'suffix (fill-in-the-middle) is not supported by Workers AI models.');
-  if (req.logprobs != null) throw unsupportedParameter('logprobs', 'logprobs is not supported by this proxy (Workers AI does not return token probabilities).');
-  if (req.logit_bias && Object.keys(req.logit_bias).length) throw unsupportedParameter('logit_bias', 'logit_bias is not supported by this proxy.');
-  if (req.best_of != null && req.best_of > 1 && req.best_of !== (req.n ?? 1)) {
-    throw unsupportedParameter('best_of', 'best_of is not supported by this proxy (Workers AI gives no scores to pick the best answer); use n.');
-  }
+  if (req.suffix) throw notSupported('suffix', 'suffix (fill-in-the-middle)');
+  if (req.logprobs != null) throw unsupportedParameter('logprobs', 'Workers AI returns no token probabilities (logprobs).');
+  if (req.logit_bias && Object.keys(req.logit_bias).length) throw notSupported('logit_bias', 'logit_bias');
+  if (req.best_of != null && req.best_of > 1 && req.best_of !== (req.n ?? 1)) throw notSupported('best_of', 'best_of', ' Use n.');
   prompts.forEach((p, i) => {
     if (!p.trim()) throw invalidValue(typeof req.prompt === 'string' ? 'prompt' : `prompt[${i}]`, 'The prompt must not be empty.');
   });

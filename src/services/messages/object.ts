@@ -5,7 +5,8 @@
  */
 import type { Choice } from '../chat/engine';
 import type { FinishReason } from '../chat/stream';
-import type { Usage } from '../usage';
+import { reasoningTokensOf, type Usage } from '../usage';
+import { randomAlnum } from '../../lib/random';
 
 export interface TextBlock {
   type: 'text';
@@ -55,16 +56,10 @@ export interface MessageObject {
   usage: MessageUsage;
 }
 
-const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const randomId = (prefix: string) => {
-  let id = prefix;
-  for (const b of crypto.getRandomValues(new Uint8Array(24))) id += ALNUM[b % 62];
-  return id;
-};
-export const newMessageId = () => randomId('msg_');
+export const newMessageId = () => `msg_${randomAlnum(24)}`;
 
 /** Anthropic clients check tool_use ids against ^[a-zA-Z0-9_-]+$; an upstream id that is not one is replaced. */
-export const toolUseId = (upstream: string | undefined) => (upstream && /^[A-Za-z0-9_-]+$/.test(upstream) ? upstream : randomId('toolu_'));
+export const toolUseId = (upstream: string | undefined) => (upstream && /^[A-Za-z0-9_-]+$/.test(upstream) ? upstream : `toolu_${randomAlnum(24)}`);
 
 /**
  * Thinking blocks carry a signature that Anthropic verifies when they are sent back. Nothing is
@@ -80,8 +75,8 @@ export function stopReasonOf(finish: FinishReason, stopSequence: string | undefi
   return 'end_turn';
 }
 
-/** Workers AI does not count thinking tokens apart: estimated from the thinking text (~4 characters per token). */
-export const thinkingTokens = (output: number, thinkingChars: number) => Math.min(output, Math.ceil(thinkingChars / 4));
+/** Workers AI does not count thinking tokens apart: estimated from the thinking text. */
+export const thinkingTokens = reasoningTokensOf;
 
 /** Usage in Anthropic terms; nothing is cached on Anthropic's side here, so the cache counts are 0. */
 export function messageUsage(input: number, output: number, thinkingChars = 0): MessageUsage {

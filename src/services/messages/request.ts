@@ -25,13 +25,14 @@ const invalid = (message: string) => invalidRequest(message, null, 'invalid_valu
 
 /** Why each unsupported block type is refused. */
 const BLOCK_REASONS: Record<string, string> = {
-  document: 'Document (PDF and plain-text) inputs are not supported by this proxy; send the text as a `text` block.',
-  search_result: 'Search result blocks (citations) are not supported by this proxy; send the text as a `text` block.',
-  container_upload: 'Code-execution containers are not available on this proxy.',
-  compaction: 'Server-side compaction is not available on this proxy; send the conversation as it is.',
+  document: 'Document (PDF, text) blocks are not supported; send a `text` block.',
+  search_result: 'Search result blocks are not supported; send a `text` block.',
+  container_upload: 'Code-execution containers are not available here.',
+  compaction: 'Server-side compaction is not available; send the conversation as it is.',
 };
 const blockRefusal = (type: string, at: string) =>
-  refuse(`${at}: ${BLOCK_REASONS[type] ?? `\`${type}\` blocks belong to Anthropic's server tools (web search, web fetch, code execution, MCP), which this proxy does not offer; only client tools are supported.`}`);
+  refuse(`${at}: ${BLOCK_REASONS[type] ?? `\`${type}\` blocks belong to Anthropic's server tools, which this proxy does not offer.`}`);
+const noCitations = (at: string) => refuse(`${at}: citations are not supported.`);
 
 /** Claude Code puts a billing marker for Anthropic's servers at the top of its system prompt: not for the model. */
 const BILLING_HEADER = /^x-anthropic-billing-header:/;
@@ -40,7 +41,7 @@ function systemText(system: CreateMessageRequest['system']): string[] {
   if (system === undefined) return [];
   if (typeof system === 'string') return system ? [system] : [];
   return system.filter((b, i) => {
-    if (b.citations?.length) throw refuse(`system.${i}: citations are not supported by this proxy.`);
+    if (b.citations?.length) throw noCitations(`system.${i}`);
     return b.text && !BILLING_HEADER.test(b.text);
   }).map((b) => b.text);
 }
@@ -49,7 +50,7 @@ function imagePart(block: Extract<ContentBlock, { type: 'image' }>, at: string):
   const { source } = block;
   if (source.type === 'base64') return { type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } };
   if (source.type === 'url') return { type: 'image_url', image_url: { url: source.url } };
-  throw refuse(`${at}.source: images by file_id need the Files API, which this proxy does not have; send the image as base64 or a URL.`);
+  throw refuse(`${at}.source: images by file_id need the Files API, which this proxy lacks; send base64 or a URL.`);
 }
 
 /** A tool result's content as the tool message text; `tool_reference` blocks load deferred tools. */
@@ -65,7 +66,7 @@ function toolResultText(block: ToolResult, at: string, loaded: Set<string>): str
               loaded.add(b.tool_name);
               return `Tool loaded: ${b.tool_name}`;
             }
-            if (b.type === 'image') throw refuse(`${at}.content.${j}: images inside tool results are not supported by this proxy; send the image in a user \`image\` block.`);
+            if (b.type === 'image') throw refuse(`${at}.content.${j}: images inside tool results are not supported; send them in a user message.`);
             throw blockRefusal(b.type, `${at}.content.${j}`);
           })
           .join('\n');
@@ -74,7 +75,7 @@ function toolResultText(block: ToolResult, at: string, loaded: Set<string>): str
 }
 
 const unanswered = (i: number, ids: string[]) =>
-  invalid(`messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${ids.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`);
+  invalid(`messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${ids.join(', ')}.`);
 
 /** The tool_use ids of an assistant message, to check the next user message answers them. */
 const toolUseIds = (m: MessageParam | undefined): string[] =>
@@ -93,7 +94,7 @@ function userMessages(m: MessageParam, i: number, previous: MessageParam | undef
     const at = `messages.${i}.content.${j}`;
     switch (b.type) {
       case 'text':
-        if (b.citations?.length) throw refuse(`${at}: citations are not supported by this proxy.`);
+        if (b.citations?.length) throw noCitations(at);
         parts.push({ type: 'text', text: b.text });
         return;
       case 'image':
@@ -101,7 +102,7 @@ function userMessages(m: MessageParam, i: number, previous: MessageParam | undef
         return;
       case 'tool_result':
         if (!expected.has(b.tool_use_id)) {
-          throw invalid(`${at}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${b.tool_use_id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`);
+          throw invalid(`${at}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${b.tool_use_id}.`);
         }
         answered.add(b.tool_use_id);
         out.push({ role: 'tool', tool_call_id: b.tool_use_id, content: toolResultText(b, at, loaded) });
@@ -152,7 +153,7 @@ function toolsOf(tools: readonly AnthropicTool[] | undefined, loaded: ReadonlySe
   const out: ChatTool[] = [];
   tools.forEach((t, i) => {
     if (t.type != null && t.type !== 'custom') {
-      throw refuse(`tools.${i}: the tool type \`${t.type}\` is one of Anthropic's server or built-in tools (web search, web fetch, code execution, bash, text editor, computer use, memory, tool search), which this proxy does not offer. Define it as a client tool with a name, description and input_schema instead.`);
+      throw refuse(`tools.${i}: \`${t.type}\` is one of Anthropic's server or built-in tools, which this proxy does not offer; define a client tool (name, description, input_schema).`);
     }
     if (!t.input_schema) throw invalid(`tools.${i}.input_schema: Field required`);
     // A deferred tool stays out of the model's view until a tool_reference (tool search) loads it.
@@ -193,12 +194,12 @@ function toolChoiceOf(req: CountTokensRequest, tools: ChatTool[] | undefined): P
 
 /** Request-level features with no counterpart here. */
 function rejectUnsupported(req: CountTokensRequest): void {
-  if (req.mcp_servers?.length) throw refuse('mcp_servers: the MCP connector is not available on this proxy; connect MCP servers in the client (Claude Code does) and pass their tools as client tools.');
-  if (req.container != null) throw refuse('container: code-execution containers are not available on this proxy.');
+  if (req.mcp_servers?.length) throw refuse('mcp_servers: the MCP connector is not available here; connect MCP servers in the client and pass their tools.');
+  if (req.container != null) throw refuse('container: code-execution containers are not available here.');
   req.context_management?.edits?.forEach((e, i) => {
     // Earlier thinking is never sent back to the model here, so clearing it is what already happens.
     if (!e.type.startsWith('clear_thinking_')) {
-      throw refuse(`context_management.edits.${i}: the context edit \`${e.type}\` is not supported by this proxy; only clear_thinking edits are (earlier thinking is never sent back to the model here).`);
+      throw refuse(`context_management.edits.${i}: \`${e.type}\` is not supported; only clear_thinking edits are.`);
     }
   });
 }
@@ -212,7 +213,7 @@ export function toChatRequest(req: CreateMessageRequest | CountTokensRequest, mo
   const last = req.messages.at(-1);
   if (!req.messages.some((m) => m.role !== 'system')) throw invalid('messages: at least one message is required.');
   if (last?.role === 'assistant') {
-    throw refuse(`messages.${req.messages.length - 1}: prefilling the assistant's reply (a final \`assistant\` message) is not supported by this proxy: Workers AI models start a new turn. End the conversation with a \`user\` message.`);
+    throw refuse(`messages.${req.messages.length - 1}: prefilling the reply (a final \`assistant\` message) is not supported: Workers AI models start a new turn.`);
   }
   req.messages.forEach((m, i) => {
     const previous = req.messages.slice(0, i).findLast((p) => p.role !== 'system');

@@ -2,8 +2,9 @@
 // change the data or the script, then run `node scripts/gen-models.mjs`.
 
 /**
- * Retired model id -> [retirement date (UTC day), successor id]. Dates from LIFECYCLE.md or a past
- * planned_deprecation_date; the successor is chosen in the script, for the reason on its line:
+ * Retired models: [retirement date (UTC day), successor id, the retired ids (space-separated)].
+ * Dates from LIFECYCLE.md or a past planned_deprecation_date; the successor is chosen in the
+ * script, for the reason on its line:
  *   fast: WORKERS_AI.md: the live successor of the 8B models; LIFECYCLE.md: the -fast variants stay active
  *   seventy: LIFECYCLE.md: the -fast variants stay active; same family and size
  *   kimi: LIFECYCLE.md: requests are aliased upstream to kimi-k2.6
@@ -12,45 +13,22 @@
  *   guard: the live Llama Guard model (same task: safety classification)
  *   general: LIFECYCLE.md: recommended replacement
  */
-export const RETIRED: Readonly<Record<string, readonly [string, string]>> = {
-  "@cf/deepseek-ai/deepseek-math-7b-instruct": ["2025-10-01", "@cf/zai-org/glm-4.7-flash"], // general
-  "@cf/defog/sqlcoder-7b-2": ["2026-05-30", "@cf/zai-org/glm-4.7-flash"], // general
-  "@cf/facebook/bart-large-cnn": ["2026-05-30", "@cf/zai-org/glm-4.7-flash"], // general
-  "@cf/fblgit/una-cybertron-7b-v2-bf16": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/google/gemma-3-12b-it": ["2026-05-30", "@cf/google/gemma-4-26b-a4b-it"], // gemma
-  "@cf/meta/llama-2-7b-chat-fp16": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/meta/llama-2-7b-chat-int8": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/meta/llama-3-8b-instruct": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/meta/llama-3-8b-instruct-awq": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/meta/llama-3.1-70b-instruct": ["2026-05-30", "@cf/meta/llama-3.3-70b-instruct-fp8-fast"], // seventy
-  "@cf/meta/llama-3.1-8b-instruct": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/meta/llama-3.1-8b-instruct-awq": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/microsoft/phi-2": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/mistral/mistral-7b-instruct-v0.1": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/moonshotai/kimi-k2.5": ["2026-05-30", "@cf/moonshotai/kimi-k2.6"], // kimi
-  "@cf/openchat/openchat-3.5-0106": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/qwen/qwen1.5-0.5b-chat": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/qwen/qwen1.5-1.8b-chat": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/qwen/qwen1.5-14b-chat-awq": ["2025-10-01", "@cf/zai-org/glm-4.7-flash"], // general
-  "@cf/qwen/qwen1.5-7b-chat-awq": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/thebloke/discolm-german-7b-v1-awq": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/tiiuae/falcon-7b-instruct": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/tinyllama/tinyllama-1.1b-chat-v1.0": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@cf/unum/uform-gen2-qwen-500m": ["2026-05-30", "@cf/google/gemma-4-26b-a4b-it"], // gemma
-  "@hf/google/gemma-7b-it": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@hf/meta-llama/meta-llama-3-8b-instruct": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@hf/mistral/mistral-7b-instruct-v0.2": ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@hf/nexusflow/starling-lm-7b-beta": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@hf/nousresearch/hermes-2-pro-mistral-7b": ["2026-05-30", "@cf/zai-org/glm-4.7-flash"], // glm
-  "@hf/thebloke/deepseek-coder-6.7b-base-awq": ["2025-10-01", "@cf/zai-org/glm-4.7-flash"], // general
-  "@hf/thebloke/deepseek-coder-6.7b-instruct-awq": ["2025-10-01", "@cf/zai-org/glm-4.7-flash"], // general
-  "@hf/thebloke/llama-2-13b-chat-awq": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@hf/thebloke/llamaguard-7b-awq": ["2025-10-01", "@cf/meta/llama-guard-3-8b"], // guard
-  "@hf/thebloke/mistral-7b-instruct-v0.1-awq": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@hf/thebloke/neural-chat-7b-v3-1-awq": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@hf/thebloke/openhermes-2.5-mistral-7b-awq": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-  "@hf/thebloke/zephyr-7b-beta-awq": ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast"], // fast
-};
+const GROUPS: readonly (readonly [string, string, string])[] = [
+  ["2025-10-01", "@cf/zai-org/glm-4.7-flash", "@cf/deepseek-ai/deepseek-math-7b-instruct @cf/qwen/qwen1.5-14b-chat-awq @hf/thebloke/deepseek-coder-6.7b-base-awq @hf/thebloke/deepseek-coder-6.7b-instruct-awq"], // general
+  ["2026-05-30", "@cf/zai-org/glm-4.7-flash", "@cf/defog/sqlcoder-7b-2 @cf/facebook/bart-large-cnn"], // general
+  ["2025-10-01", "@cf/meta/llama-3.1-8b-instruct-fast", "@cf/fblgit/una-cybertron-7b-v2-bf16 @cf/openchat/openchat-3.5-0106 @cf/qwen/qwen1.5-0.5b-chat @cf/qwen/qwen1.5-1.8b-chat @cf/qwen/qwen1.5-7b-chat-awq @cf/thebloke/discolm-german-7b-v1-awq @cf/tiiuae/falcon-7b-instruct @cf/tinyllama/tinyllama-1.1b-chat-v1.0 @hf/nexusflow/starling-lm-7b-beta @hf/thebloke/llama-2-13b-chat-awq @hf/thebloke/mistral-7b-instruct-v0.1-awq @hf/thebloke/neural-chat-7b-v3-1-awq @hf/thebloke/openhermes-2.5-mistral-7b-awq @hf/thebloke/zephyr-7b-beta-awq"], // fast
+  ["2026-05-30", "@cf/google/gemma-4-26b-a4b-it", "@cf/google/gemma-3-12b-it @cf/unum/uform-gen2-qwen-500m"], // gemma
+  ["2026-05-30", "@cf/meta/llama-3.1-8b-instruct-fast", "@cf/meta/llama-2-7b-chat-fp16 @cf/meta/llama-2-7b-chat-int8 @cf/meta/llama-3-8b-instruct @cf/meta/llama-3-8b-instruct-awq @cf/meta/llama-3.1-8b-instruct @cf/meta/llama-3.1-8b-instruct-awq @cf/microsoft/phi-2 @cf/mistral/mistral-7b-instruct-v0.1 @hf/google/gemma-7b-it @hf/meta-llama/meta-llama-3-8b-instruct @hf/mistral/mistral-7b-instruct-v0.2"], // fast
+  ["2026-05-30", "@cf/meta/llama-3.3-70b-instruct-fp8-fast", "@cf/meta/llama-3.1-70b-instruct"], // seventy
+  ["2026-05-30", "@cf/moonshotai/kimi-k2.6", "@cf/moonshotai/kimi-k2.5"], // kimi
+  ["2026-05-30", "@cf/zai-org/glm-4.7-flash", "@hf/nousresearch/hermes-2-pro-mistral-7b"], // glm
+  ["2025-10-01", "@cf/meta/llama-guard-3-8b", "@hf/thebloke/llamaguard-7b-awq"], // guard
+];
+
+/** Retired model id -> [retirement date, successor id]. */
+export const RETIRED: Readonly<Record<string, readonly [string, string]>> = Object.fromEntries(
+  GROUPS.flatMap(([day, successor, ids]) => ids.split(' ').map((id) => [id, [day, successor] as const])),
+);
 
 /** Models that need the Workers Paid plan (LIFECYCLE.md and the files' require_workers_paid), for catalogs that do not say. */
 export const PAID_ONLY: readonly string[] = ["@cf/deepseek-ai/deepseek-v4-flash-0731","@cf/deepseek-ai/deepseek-v4-pro-0813","@cf/moonshotai/kimi-k2.6","@cf/moonshotai/kimi-k2.7-code","@cf/zai-org/glm-5.2","@cf/zai-org/glm-5.3","@cf/zai-org/glm-5.3-flash"];

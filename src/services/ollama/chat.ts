@@ -1,16 +1,16 @@
 import { invalidValue, notSupported } from '../../errors';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/chat';
 import type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage } from '../../schemas/ollama';
-import { createChatCompletion, type ChatCompletion } from '../chat';
+import { completeRuns, planChat, runsOf, streamRuns } from '../chat/engine';
 import type { Services } from '../index';
 import { modelIdOf } from './models';
-import { through } from '../../lib/pull-stream';
-import { doneReason, ns, ollamaTransformer, toolCallOf, type OllamaKind } from './stream';
+import { answerOf, ollamaAnswer, ollamaWriter, type OllamaKind } from './stream';
 
 /**
- * The Ollama chat / generate API as a translator over createChatCompletion: Ollama request
- * in, OpenAI chat request to the chat service, its answer (JSON or SSE bytes) back in Ollama's
- * shape. Model resolution, upstream calls, stop sequences and usage all stay in the chat service.
+ * The Ollama chat / generate API over the chat engine, as Messages and Responses are: the Ollama
+ * request is translated to an OpenAI chat request, planned and run as /v1/chat/completions runs
+ * it, and the answer written in Ollama's shape (a JSON object, or NDJSON lines from the engine's
+ * stream hooks). Model resolution, upstream calls, stop sequences and usage stay in the engine.
  */
 
 const IMAGE_TYPES: readonly [string, string][] = [
@@ -88,14 +88,14 @@ function samplingOf(req: Common): Partial<ChatCompletionRequest> {
   if (o.presence_penalty != null) out.presence_penalty = o.presence_penalty;
   if (o.repeat_penalty != null) out.repetition_penalty = o.repeat_penalty;
   if (o.num_predict === 0) {
-    throw invalidValue('options.num_predict', "Invalid value for 'options.num_predict': use a positive number, or -1 / -2 for the default.");
+    throw invalidValue('options.num_predict', "'options.num_predict' must be positive, or -1 / -2 for the default.");
   }
   if (o.num_predict != null && o.num_predict > 0) out.max_tokens = o.num_predict;
   if (o.stop != null) out.stop = typeof o.stop === 'string' ? [o.stop] : o.stop;
   const format = req.format;
   if (typeof format === 'string') {
     if (format === 'json') out.response_format = { type: 'json_object' };
-    else if (format !== '') throw invalidValue('format', `Invalid value for 'format': expected "json" or a JSON schema object.`);
+    else if (format !== '') throw invalidValue('format', `'format' must be "json" or a JSON schema.`);
   } else if (format) {
     out.response_format = { type: 'json_schema', json_schema: { name: 'ollama_format', schema: format } };
   }
@@ -127,61 +127,21 @@ export interface Run {
  */
 async function loadResponse(services: Services, run: Run, keepAlive: OllamaChatRequest['keep_alive']): Promise<OllamaResult> {
   await services.catalog.resolve(modelIdOf(run.model), 'openai-chat');
-  const empty = run.kind === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' };
   return {
     stream: false,
-    body: { model: run.model, created_at: new Date().toISOString(), ...empty, done_reason: isUnload(keepAlive) ? 'unload' : 'load', done: true },
+    body: { model: run.model, created_at: new Date().toISOString(), ...answerOf(run.kind, ''), done_reason: isUnload(keepAlive) ? 'unload' : 'load', done: true },
   };
 }
 
 async function complete(services: Services, run: Run, chat: ChatCompletionRequest, signal?: AbortSignal): Promise<OllamaResult> {
-  const result = await createChatCompletion(services, chat, signal);
-  const thinking = run.think !== false;
-  if (result.stream) {
-    return { stream: true, body: through(result.body, ollamaTransformer({ kind: run.kind, model: run.model, started: run.started, thinking })) };
+  const runs = runsOf([await planChat(services, chat, signal)], 1);
+  const o = { ...run, thinking: run.think !== false };
+  if (chat.stream) {
+    const writer = ollamaWriter(o);
+    return { stream: true, body: await streamRuns(services, runs, { writer: () => writer, includeUsage: true, usage: (u) => writer.usage(u) }, signal) };
   }
-  return { stream: false, body: fromCompletion(result.body, run, thinking) };
-}
-
-type LooseMessage = {
-  content?: string | null;
-  reasoning_content?: unknown;
-  reasoning?: unknown;
-  tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[] | null;
-};
-
-/**
- * A chat.completion in Ollama's final shape. Without a stream the proxy cannot tell prompt
- * evaluation from generation: prompt_eval_duration is 0 and eval_duration is the whole call.
- */
-export function fromCompletion(completion: ChatCompletion, run: Run, thinking: boolean): Record<string, unknown> {
-  const choice = completion.choices[0];
-  const message = (choice?.message ?? {}) as LooseMessage;
-  const content = message.content ?? '';
-  const reasoning = message.reasoning_content ?? message.reasoning;
-  const thought = thinking && typeof reasoning === 'string' && reasoning ? { thinking: reasoning } : {};
-  const calls = message.tool_calls?.length
-    ? { tool_calls: message.tool_calls.map((c, i) => toolCallOf(i, c.function?.name ?? '', c.function?.arguments ?? '', c.id)) }
-    : {};
-  const elapsed = ns(Date.now() - run.started);
-  const answer =
-    run.kind === 'chat' ? { message: { role: 'assistant', content, ...thought, ...calls } } : { response: content, ...thought };
-  return {
-    model: run.model,
-    created_at: new Date().toISOString(),
-    ...answer,
-    done_reason: doneReason(choice?.finish_reason),
-    done: true,
-    total_duration: elapsed,
-    load_duration: 0,
-    prompt_eval_count: completion.usage.prompt_tokens,
-    prompt_eval_duration: 0,
-    eval_count: completion.usage.completion_tokens,
-    eval_duration: elapsed,
-    // Not Ollama's: what the answer cost (USD, and Workers AI neurons), null when the model has no price.
-    cost: completion.usage.cost ?? null,
-    neurons: completion.usage.neurons ?? null,
-  };
+  const [choice] = await completeRuns(services, runs, signal);
+  return { stream: false, body: ollamaAnswer(choice!, o) };
 }
 
 function chatRequest(model: string, messages: ChatMessage[], stream: boolean, req: Common): ChatCompletionRequest {
@@ -203,12 +163,11 @@ export function chatRequestOf(req: OllamaChatRequest): ChatCompletionRequest {
 
 /** The OpenAI request an /api/generate body becomes: `system` + `prompt` (+ `images`) as a two-message chat. */
 export function generateRequestOf(req: OllamaGenerateRequest): ChatCompletionRequest {
-  if (req.raw) throw notSupported('raw', 'raw mode (a prompt without the chat template)', ' Send the text without raw, or use /api/chat.');
+  if (req.raw) throw notSupported('raw', 'raw mode (no chat template)');
   if (req.suffix) throw notSupported('suffix', 'Fill-in-the-middle (suffix)');
   if (req.template) throw notSupported('template', 'A custom prompt template');
-  if (req.context?.length) {
-    throw notSupported('context', 'context', ' This proxy returns no context; send the conversation as messages to /api/chat.');
-  }
+  // This proxy returns no context to send back: the conversation goes to /api/chat as messages.
+  if (req.context?.length) throw notSupported('context', 'context', ' Send the conversation to /api/chat.');
   const messages: ChatMessage[] = [
     ...(req.system ? [{ role: 'system' as const, content: req.system }] : []),
     { role: 'user', content: userContent(req.prompt ?? '', req.images, 'images') },

@@ -1,4 +1,5 @@
-import { SseDecoder } from '../../lib/sse';
+import type { Choice } from '../chat/engine';
+import type { ChunkWriter, FinishReason } from '../chat/stream';
 
 export type OllamaKind = 'chat' | 'generate';
 
@@ -41,103 +42,97 @@ export interface NdjsonOptions {
 }
 
 const encoder = new TextEncoder();
+const NOTHING = new Uint8Array(0);
+
+/** The answer's fields in Ollama's shape: inside `message` for chat, at the top level for generate. */
+export const answerOf = (kind: OllamaKind, content: string, extra: Record<string, unknown> = {}) =>
+  kind === 'chat' ? { message: { role: 'assistant', content, ...extra } } : { response: content, ...extra };
 
 /**
- * OpenAI `chat.completion.chunk` SSE bytes in (from createChatCompletion with include_usage),
- * Ollama NDJSON out: one line per content / thinking delta as it arrives, tool calls once
- * complete, then the final `done: true` line with counts and durations. A mid-stream error
- * event becomes Ollama's `{"error": "..."}` line and ends the stream.
+ * The chat engine's stream hooks writing Ollama's NDJSON: one line per content / thinking delta
+ * as it arrives, tool calls once complete (Ollama sends each call whole), then the final
+ * `done: true` line with counts and durations. A mid-stream failure is Ollama's
+ * `{"error": "..."}` line, and the stream ends.
  */
-export function ollamaNdjson(o: NdjsonOptions): TransformStream<Uint8Array, Uint8Array> {
-  return new TransformStream(ollamaTransformer(o));
+export function ollamaWriter(o: NdjsonOptions): ChunkWriter {
+  const head = `{"model":${JSON.stringify(o.model)},"created_at":"`;
+  const line = (fields: Record<string, unknown>) => encoder.encode(`${head}${new Date().toISOString()}",${JSON.stringify(fields).slice(1)}\n`);
+  const delta = (content: string, extra?: Record<string, unknown>) => line({ ...answerOf(o.kind, content, extra), done: false });
+  const calls = new Map<number, { id?: string; name: string; args: string }>();
+  let finish: FinishReason = 'stop';
+  let firstAt: number | undefined;
+  const first = () => {
+    firstAt ??= Date.now();
+  };
+  return {
+    start: () => undefined,
+    reasoning(text) {
+      first();
+      return o.thinking ? delta('', { thinking: text }) : undefined;
+    },
+    content(text) {
+      first();
+      return text ? delta(text) : NOTHING;
+    },
+    toolCall(d) {
+      first();
+      const call = calls.get(d.index) ?? { name: '', args: '' };
+      if (d.id) call.id = d.id;
+      if (d.function.name) call.name = d.function.name;
+      call.args += d.function.arguments;
+      calls.set(d.index, call);
+      return undefined;
+    },
+    finish(reason) {
+      finish = reason;
+      if (!calls.size || o.kind !== 'chat') return NOTHING;
+      return delta('', { tool_calls: [...calls].sort(([a], [b]) => a - b).map(([index, c]) => toolCallOf(index, c.name, c.args, c.id)) });
+    },
+    usage(usage) {
+      const now = Date.now();
+      const at = firstAt ?? now;
+      return line({
+        ...answerOf(o.kind, ''),
+        done_reason: doneReason(finish),
+        done: true,
+        total_duration: ns(now - o.started),
+        load_duration: 0,
+        prompt_eval_count: usage.prompt_tokens,
+        prompt_eval_duration: ns(at - o.started),
+        eval_count: usage.completion_tokens,
+        eval_duration: ns(now - at),
+        cost: usage.cost ?? null,
+        neurons: usage.neurons ?? null,
+      });
+    },
+    error: ({ error }) => encoder.encode(`${JSON.stringify({ error: typeof error.message === 'string' ? error.message : 'Upstream error' })}\n`),
+    done: () => undefined,
+  };
 }
 
-/** ollamaNdjson's steps, for a stage without a stream of its own (lib/pull-stream.ts). */
-export function ollamaTransformer(o: NdjsonOptions): Transformer<Uint8Array, Uint8Array> {
-  const head = `{"model":${JSON.stringify(o.model)},"created_at":"`;
-  const line = (rest: string) => encoder.encode(`${head}${new Date().toISOString()}",${rest}}\n`);
-  // `extra` lands inside `message` for chat and at the top level for generate, as Ollama puts it.
-  const body =
-    o.kind === 'chat'
-      ? (content: string, extra = '') => `"message":{"role":"assistant","content":${JSON.stringify(content)}${extra}}`
-      : (content: string, extra = '') => `"response":${JSON.stringify(content)}${extra}`;
-
-  const decoder = new SseDecoder();
-  const calls = new Map<number, { id?: string; name: string; args: string }>();
-  let usage: { prompt_tokens?: number; completion_tokens?: number; cost?: number | null; neurons?: number | null } | undefined;
-  let finish: string | undefined;
-  let firstAt: number | undefined;
-  let ended = false;
-
-  const end = (controller: TransformStreamDefaultController<Uint8Array>) => {
-    ended = true;
-    if (calls.size && o.kind === 'chat') {
-      const list = [...calls].sort(([a], [b]) => a - b).map(([index, c]) => toolCallOf(index, c.name, c.args, c.id));
-      controller.enqueue(line(`${body('', `,"tool_calls":${JSON.stringify(list)}`)},"done":false`));
-    }
-    const now = Date.now();
-    const first = firstAt ?? now;
-    controller.enqueue(
-      line(
-        `${body('')},"done_reason":"${doneReason(finish)}","done":true,"total_duration":${ns(now - o.started)},"load_duration":0,` +
-          `"prompt_eval_count":${usage?.prompt_tokens ?? 0},"prompt_eval_duration":${ns(first - o.started)},` +
-          `"eval_count":${usage?.completion_tokens ?? 0},"eval_duration":${ns(now - first)},` +
-          `"cost":${JSON.stringify(usage?.cost ?? null)},"neurons":${JSON.stringify(usage?.neurons ?? null)}`,
-      ),
-    );
-  };
-
-  const onEvent = (controller: TransformStreamDefaultController<Uint8Array>, data: string) => {
-    if (ended) return;
-    if (data === '[DONE]') return end(controller);
-    let event: Record<string, any>;
-    try {
-      event = JSON.parse(data);
-    } catch {
-      return;
-    }
-    if (event.error) {
-      ended = true;
-      const message = typeof event.error === 'string' ? event.error : String(event.error.message ?? 'Upstream error');
-      controller.enqueue(encoder.encode(`{"error":${JSON.stringify(message)}}\n`));
-      controller.terminate();
-      return;
-    }
-    if (event.usage) usage = event.usage;
-    const choice = Array.isArray(event.choices) ? event.choices[0] : undefined;
-    if (!choice) return;
-    if (choice.finish_reason) finish = choice.finish_reason;
-    const delta = choice.delta ?? {};
-    const reasoning = delta.reasoning_content ?? delta.reasoning;
-    if (typeof reasoning === 'string' && reasoning !== '') {
-      firstAt ??= Date.now();
-      if (o.thinking) controller.enqueue(line(`${body('', `,"thinking":${JSON.stringify(reasoning)}`)},"done":false`));
-    }
-    if (typeof delta.content === 'string' && delta.content !== '') {
-      firstAt ??= Date.now();
-      controller.enqueue(line(`${body(delta.content)},"done":false`));
-    }
-    if (Array.isArray(delta.tool_calls)) {
-      firstAt ??= Date.now();
-      // OpenAI streams a call's arguments in pieces; Ollama sends each call whole.
-      for (const part of delta.tool_calls) {
-        const index = typeof part.index === 'number' ? part.index : 0;
-        const call = calls.get(index) ?? { name: '', args: '' };
-        if (typeof part.id === 'string') call.id = part.id;
-        if (typeof part.function?.name === 'string' && part.function.name) call.name = part.function.name;
-        if (typeof part.function?.arguments === 'string') call.args += part.function.arguments;
-        calls.set(index, call);
-      }
-    }
-  };
-
+/**
+ * A finished chat choice in Ollama's final shape. Without a stream the proxy cannot tell prompt
+ * evaluation from generation: prompt_eval_duration is 0 and eval_duration is the whole call.
+ */
+export function ollamaAnswer(c: Choice, o: NdjsonOptions): Record<string, unknown> {
+  const elapsed = ns(Date.now() - o.started);
   return {
-    transform(bytes, controller) {
-      if (!ended) decoder.push(bytes, (data) => onEvent(controller, data));
-    },
-    flush(controller) {
-      decoder.end((data) => onEvent(controller, data));
-      if (!ended) end(controller);
-    },
+    model: o.model,
+    created_at: new Date().toISOString(),
+    ...answerOf(o.kind, c.content, {
+      ...(o.thinking && c.reasoning && { thinking: c.reasoning }),
+      ...(o.kind === 'chat' && c.toolCalls.length && { tool_calls: c.toolCalls.map((t, i) => toolCallOf(i, t.function.name, t.function.arguments, t.id)) }),
+    }),
+    done_reason: doneReason(c.finish),
+    done: true,
+    total_duration: elapsed,
+    load_duration: 0,
+    prompt_eval_count: c.usage.prompt_tokens,
+    prompt_eval_duration: 0,
+    eval_count: c.usage.completion_tokens,
+    eval_duration: elapsed,
+    // Not Ollama's: what the answer cost (USD, and Workers AI neurons), null when the model has no price.
+    cost: c.usage.cost ?? null,
+    neurons: c.usage.neurons ?? null,
   };
 }

@@ -11,6 +11,7 @@ import type { Services } from '../index';
 import type { Rag } from './index';
 import { retrieve, type Passage } from './search';
 import type { RagMetadata } from './types';
+import { through } from '../../lib/pull-stream';
 
 export interface Source {
   /** The passage number the answer cites as [index]. */
@@ -81,46 +82,20 @@ function eventEnd(bytes: Uint8Array): number {
 
 /**
  * The chat stream with `"sources": [...]` added to its first event (the role chunk, a valid
- * `chat.completion.chunk` with one extra key). Only the bytes up to the first event are read
- * here; the rest is piped through natively, untouched. A first event that is not a chunk (an
- * error event) is passed on as is.
+ * `chat.completion.chunk` with one extra key). The chat engine's stream chunks hold whole events,
+ * so only the first chunk is looked at; the rest passes untouched. A first event that is not a
+ * chunk (an error event) is passed on as is.
  */
 export function withSources(body: ReadableStream<Uint8Array>, sources: readonly Source[]): ReadableStream<Uint8Array> {
-  const { readable, writable } = new IdentityTransformStream();
-  (async () => {
-    const reader = body.getReader();
-    const writer = writable.getWriter();
-    let held = new Uint8Array(0);
-    let end = -1;
-    let piping = false;
-    try {
-      while (end < 0) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        const joined = new Uint8Array(held.length + value.length);
-        joined.set(held);
-        joined.set(value, held.length);
-        held = joined;
-        end = eventEnd(held);
-      }
-      if (end > 0) {
-        const first = new TextDecoder().decode(held.subarray(0, end - 2));
-        const isChunk = first.startsWith('data: {') && first.endsWith('}') && first.includes('"object":"chat.completion.chunk"');
-        await writer.write(isChunk ? encoder.encode(`${first.slice(0, -1)},"sources":${JSON.stringify(sources)}}\n\n`) : held.subarray(0, end));
-        held = held.subarray(end);
-      }
-      if (held.length) await writer.write(held);
-      writer.releaseLock();
-      reader.releaseLock();
-      piping = true;
-      await body.pipeTo(writable);
-    } catch (err) {
-      // The client went away: stop the generation (pipeTo does that itself once it runs).
-      if (!piping) {
-        await reader.cancel(err).catch(() => {});
-        await writer.abort(err).catch(() => {});
-      }
-    }
-  })();
-  return readable;
+  let first = true;
+  return through(body, {
+    transform(chunk, c) {
+      const end = first ? eventEnd(chunk) : -1;
+      first = false;
+      const head = end > 0 ? new TextDecoder().decode(chunk.subarray(0, end - 2)) : '';
+      if (!(head.startsWith('data: {') && head.endsWith('}') && head.includes('"object":"chat.completion.chunk"'))) return c.enqueue(chunk);
+      c.enqueue(encoder.encode(`${head.slice(0, -1)},"sources":${JSON.stringify(sources)}}\n\n`));
+      if (end < chunk.length) c.enqueue(chunk.subarray(end));
+    },
+  });
 }

@@ -7,7 +7,7 @@ import { ApiError, unsupportedParameter } from '../../errors';
 import type { CreateResponseRequest, InputItem } from '../../schemas/responses';
 import type { OutputItem } from './object';
 import { NO_STORE } from './request';
-import { responseIdOfItem, type ResponsesStore, type StoredResponse } from './store';
+import { notKept, responseIdOfItem, type ResponsesStore, type StoredResponse } from './store';
 
 export interface ResolvedInput {
   /** The stored conversation previous_response_id continues (empty without one). */
@@ -48,7 +48,7 @@ export async function resolveInput(store: ResponsesStore | undefined, clientId: 
     if (!record) {
       throw new ApiError(
         400,
-        `Previous response '${prev}' not found. Stored responses expire after ${store.ttlText} and are kept only for the API key that created them, when created with store: true${store.inMemory ? ' (on the emulator, in memory until the dev server restarts)' : ''}.`,
+        notKept(`Previous response '${prev}'`, store),
         'invalid_request_error',
         'previous_response_id',
         'previous_response_not_found',
@@ -69,7 +69,7 @@ export async function resolveInput(store: ResponsesStore | undefined, clientId: 
     if (!found) {
       throw new ApiError(
         400,
-        `Item '${item.id}' not found. Items are stored only for responses created with store: true while RESPONSES_STORE is bound (or on the emulator), only for the API key that created them, and expire after ${store.ttlText}.`,
+        notKept(`Item '${item.id}'`, store),
         'invalid_request_error',
         `input[${i}]`,
         'item_not_found',

@@ -5,7 +5,7 @@
  */
 import type { CreateResponseRequest } from '../../schemas/responses';
 import type { FinishReason } from '../chat/stream';
-import { tokensOfChars, type Usage } from '../usage';
+import { reasoningTokensOf, type Usage } from '../usage';
 import { randomHex } from '../../lib/random';
 
 export interface ReasoningOutput {
@@ -131,7 +131,7 @@ export function responseUsage(usage: Usage, reasoningChars: number): ResponseUsa
     input_tokens_details: { cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0, cache_write_tokens: 0 },
     output_tokens: usage.completion_tokens,
     output_tokens_details: {
-      reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? Math.min(usage.completion_tokens, tokensOfChars(reasoningChars)),
+      reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? reasoningTokensOf(usage.completion_tokens, reasoningChars),
     },
     total_tokens: usage.total_tokens,
     ...(usage.cost !== undefined && { cost: usage.cost, neurons: usage.neurons ?? null }),

@@ -4,7 +4,7 @@
  * `response_format`, `reasoning.effort` becomes `reasoning_effort`. What the proxy cannot honour
  * is refused here, with `param` naming the client's own field.
  */
-import { ApiError, invalidValue, unsupportedParameter } from '../../errors';
+import { ApiError, invalidValue, notSupported, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/chat';
 import type { ContentPart, CreateResponseRequest, InputItem } from '../../schemas/responses';
 
@@ -20,23 +20,23 @@ export interface ChatTranslation {
 
 /** Why stored state is unavailable, and what to do instead. */
 export const NO_STORE =
-  'This proxy stores responses only when the RESPONSES_STORE KV namespace is bound (docs/responses.md): bind it, or send the whole conversation in `input` with `store: false` (earlier output items, messages, function_call and reasoning items, can be passed back as they are; with the Vercel AI SDK, providerOptions: { openai: { store: false } }).';
+  'Responses are stored only while the RESPONSES_STORE KV namespace is bound (docs/responses.md): bind it, or send the whole conversation in `input` with `store: false`.';
+
+/** What the proxy cannot offer, in the refusals of the Responses request. */
+const BUILT_IN = 'built-in tool, which this proxy does not offer';
+const NO_LOGPROBS = 'Workers AI returns no token probabilities (logprobs).';
 
 /** Request-level features with no counterpart here. */
 function rejectUnsupported(req: CreateResponseRequest): void {
   // previous_response_id is resolved (or refused) by history.ts before this.
-  if (req.conversation != null) {
-    throw unsupportedParameter('conversation', 'conversation is not supported (the Conversations API is not offered): use previous_response_id, or send the whole conversation in `input`.');
-  }
-  if (req.background === true) throw unsupportedParameter('background', 'Background responses are not supported by this proxy; send the request without `background`.');
-  if (req.prompt != null) throw unsupportedParameter('prompt', 'Stored prompt templates are not available on this proxy; send `instructions` and `input` instead.');
-  if (req.top_logprobs) throw unsupportedParameter('top_logprobs', 'top_logprobs is not supported (Workers AI does not return token probabilities).');
+  if (req.conversation != null) throw unsupportedParameter('conversation', 'The Conversations API is not offered: use previous_response_id, or send the whole conversation in `input`.');
+  if (req.background === true) throw notSupported('background', 'Background mode');
+  if (req.prompt != null) throw notSupported('prompt', 'Stored prompt templates', ' Send `instructions` and `input`.');
+  if (req.top_logprobs) throw unsupportedParameter('top_logprobs', NO_LOGPROBS);
   req.include?.forEach((value, i) => {
-    if (value === 'message.output_text.logprobs') {
-      throw unsupportedParameter(`include[${i}]`, 'message.output_text.logprobs is not supported (Workers AI does not return token probabilities).');
-    }
+    if (value === 'message.output_text.logprobs') throw unsupportedParameter(`include[${i}]`, NO_LOGPROBS);
     if (value !== 'reasoning.encrypted_content' && value !== 'message.input_image.image_url') {
-      throw unsupportedParameter(`include[${i}]`, `include "${value}" belongs to a built-in tool, which this proxy does not offer.`);
+      throw unsupportedParameter(`include[${i}]`, `include "${value}" belongs to a ${BUILT_IN}.`);
     }
   });
 }
@@ -46,7 +46,7 @@ function textOfOutput(output: string | ContentPart[], param: string): string {
   return output
     .map((p, j) => {
       if (p.type === 'input_text' || p.type === 'output_text') return p.text;
-      throw unsupportedParameter(`${param}[${j}]`, `Function call outputs may only hold text parts here; "${p.type}" is not supported.`);
+      throw unsupportedParameter(`${param}[${j}]`, `Function call outputs take text parts only, not "${p.type}".`);
     })
     .join('\n');
 }
@@ -62,12 +62,10 @@ function userParts(content: ContentPart[], param: string): UserPart[] {
         return { type: 'text', text: p.refusal };
       case 'input_image':
         if (p.image_url) return { type: 'image_url', image_url: { url: p.image_url, ...(p.detail && { detail: p.detail }) } };
-        if (p.file_id) {
-          throw unsupportedParameter(`${at}.file_id`, 'Images by file_id need the Files API, which this proxy does not have; send the image as a data URL or an http(s) URL in `image_url`.');
-        }
+        if (p.file_id) throw unsupportedParameter(`${at}.file_id`, 'Images by file_id need the Files API, which this proxy lacks; send an `image_url`.');
         throw invalidValue(`${at}.image_url`, 'An input_image part needs an `image_url` (a data URL or an http(s) URL).');
       default:
-        throw unsupportedParameter(at, `Content of type "${p.type}" is not supported by this proxy.`);
+        throw notSupported(at, `Content of type "${p.type}"`);
     }
   });
 }
@@ -77,7 +75,7 @@ function textParts(content: ContentPart[], param: string, role: string): { type:
   return content.map((p, j) => {
     if (p.type === 'input_text' || p.type === 'output_text') return { type: 'text', text: p.text };
     if (p.type === 'refusal') return { type: 'text', text: p.refusal };
-    throw unsupportedParameter(`${param}[${j}]`, `Content of type "${p.type}" is not supported in ${role} messages; only user messages may carry images.`);
+    throw unsupportedParameter(`${param}[${j}]`, `"${p.type}" is not taken in ${role} messages: only user messages may carry images.`);
   });
 }
 
@@ -130,7 +128,7 @@ function toolsOf(req: CreateResponseRequest): ChatTool[] | undefined {
   if (!req.tools) return undefined;
   return req.tools.map((t, i): ChatTool => {
     if (t.type !== 'function') {
-      throw unsupportedParameter(`tools[${i}]`, `The built-in tool "${t.type}" is not supported by this proxy; only function tools are.`);
+      throw unsupportedParameter(`tools[${i}]`, `The built-in tool "${t.type}" is not supported; only function tools are.`);
     }
     return {
       type: 'function',
@@ -157,7 +155,7 @@ function toolChoiceOf(req: CreateResponseRequest, tools: ChatTool[] | undefined)
     });
     return { tools: tools?.filter((t) => names.has(t.function.name)), tool_choice: choice.mode };
   }
-  throw unsupportedParameter('tool_choice', `tool_choice "${choice.type}" names a built-in tool, which this proxy does not offer.`);
+  throw unsupportedParameter('tool_choice', `tool_choice "${choice.type}" names a ${BUILT_IN}.`);
 }
 
 function responseFormatOf(req: CreateResponseRequest): ChatCompletionRequest['response_format'] {

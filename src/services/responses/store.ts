@@ -70,6 +70,10 @@ export class ResponsesStore {
   }
 }
 
+/** Why a stored response or item was not found: when records are kept, for whom, and for how long. */
+export const notKept = (what: string, store: ResponsesStore) =>
+  `${what} not found. Responses are kept only when created with store: true while RESPONSES_STORE is bound${store.inMemory ? ' (on the emulator, in memory until the dev server restarts)' : ''}, for the API key that created them, and expire after ${store.ttlText}.`;
+
 /** KV when bound; the dev entry's in-memory map on the emulator; otherwise none (nothing is stored). */
 export function createResponsesStore(kv: KVNamespace | undefined, memory: KvLike | undefined, ttlSeconds: number): ResponsesStore | undefined {
   if (kv) return new ResponsesStore({ get: (k) => kv.get(k), put: (k, v, o) => kv.put(k, v, o), delete: (k) => kv.delete(k) }, ttlSeconds, false);

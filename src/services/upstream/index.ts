@@ -54,13 +54,6 @@ function createTransport(env: Env, gateway?: Config['gateway'], offline?: Offlin
   }
   // A deployed Worker (the production entry) never serves synthetic answers.
   if (!offline) throw misconfigured(env.AI_TRANSPORT ? `AI_TRANSPORT=emulator, but ${NO_TRANSPORT}` : NO_TRANSPORT, 'proxy_misconfigured', 503);
-  console.warn(
-    JSON.stringify({
-      level: 'warn',
-      msg: 'AI transport is the offline emulator: every response is SYNTHETIC. Configure the AI binding or CLOUDFLARE_ACCOUNT_ID + CLOUDFLARE_API_TOKEN for real models.',
-    }),
-  );
-  const plan = env.EMULATOR_PLAN?.trim().toLowerCase();
-  if (plan && plan !== 'free' && plan !== 'paid') throw misconfigured(`EMULATOR_PLAN must be free or paid (got "${plan}").`);
-  return offline.emulator({ plan: plan === 'free' ? 'free' : 'paid', ...(env.EMULATOR_FAULTS?.trim() && { faults: env.EMULATOR_FAULTS }) });
+  // The emulator's own settings (EMULATOR_PLAN, EMULATOR_FAULTS) are read by the dev entry's kit.
+  return offline.emulator(env);
 }

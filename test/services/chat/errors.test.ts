@@ -32,6 +32,7 @@ describe('chat completions: bad input', () => {
     [{ ...base, temperature: 3 }, 'temperature', /<= 2/],
     [{ ...base, max_tokens: 0 }, 'max_tokens', />= 1/],
     [{ ...base, max_tokens: 1.5 }, 'max_tokens', /expected int/],
+    [{ ...base, max_tokens: 2 ** 60 }, 'max_tokens', /expected a number <= 9007199254740991/],
     [{ ...base, stream: 'yes' }, 'stream', /expected boolean/],
     [{ ...base, stop: Array.from({ length: 17 }, (_, i) => `s${i}`) }, 'stop', /at most 16 sequences/],
     [{ ...base, messages: [{ role: 'wizard', content: 'x' }] }, 'messages[0].role', /Invalid value/],

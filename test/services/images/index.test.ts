@@ -134,7 +134,7 @@ describe('POST /v1/images/generations: n, size, response_format, defaults', () =
   });
 
   it('MAX_IMAGE_COUNT above the hard maximum of 4 is a configuration error', async () => {
-    await expectError(await generate(bindingEnv(imageAI(), { MAX_IMAGE_COUNT: '5' }), {}), 500, { code: 'proxy_misconfigured', message: /between 1 and 4/ });
+    await expectError(await generate(bindingEnv(imageAI(), { MAX_IMAGE_COUNT: '5' }), {}), 500, { code: 'proxy_misconfigured', message: /MAX_IMAGE_COUNT must be an integer from 1 to 4\./ });
   });
 
   it('response_format url without an R2 bucket answers with a data: URL', async () => {

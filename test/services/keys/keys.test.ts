@@ -97,7 +97,7 @@ describe('admin API input', () => {
   it('answers bad usage queries with a 400 naming the parameter', async () => {
     const { env } = keysEnv();
     await expectError(await asAdmin(env, '/admin/usage?from=2026-13-01'), 400, { param: 'from' });
-    await expectError(await asAdmin(env, '/admin/usage?to=yesterday'), 400, { param: 'to' });
+    await expectError(await asAdmin(env, '/admin/usage?to=yesterday'), 400, { param: 'to', message: /^expected a date as YYYY-MM-DD$/ });
     await expectError(await asAdmin(env, '/admin/usage?from=2026-12-02&to=2026-12-01'), 400, { param: 'from' });
     await expectError(await asAdmin(env, '/admin/usage?from=2024-01-01&to=2026-12-01'), 400, { param: 'from' });
     await expectError(await asAdmin(env, '/admin/usage?since=2026-12-01'), 400);

@@ -170,6 +170,13 @@ describe('messages: emulator', () => {
     await expectAnthropicError(await call(env, '/v1/models/nope-model', { headers, anonymous: true }), 404, 'not_found_error');
   });
 
+  it('refuses a limit outside 1-1000 with a 400 saying so', async () => {
+    for (const limit of ['0', '1001', '02', 'x']) {
+      await expectAnthropicError(await call(env, `/v1/models?limit=${limit}`, { headers, anonymous: true }), 400, 'invalid_request_error', /limit: must be a whole number from 1 to 1000/);
+    }
+    expect((await call(env, '/v1/models?limit=1000', { headers, anonymous: true })).status).toBe(200);
+  });
+
   it('maps claude-* names by family, and takes @cf ids and proxy aliases as they are', async () => {
     const ran: string[] = [];
     for (const model of ['claude-opus-4-1-20250805', 'claude-3-5-haiku-latest', 'claude-sonnet-4-5', 'claude-instant-1.2']) {

@@ -4,12 +4,13 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../../src/env';
-import type { ChatCompletion } from '../../../src/services/chat';
-import { chatRequestOf, fromCompletion, generateRequestOf } from '../../../src/services/ollama/chat';
-import { ollamaNdjson } from '../../../src/services/ollama/stream';
+import { chatRequestOf, generateRequestOf } from '../../../src/services/ollama/chat';
+import { ollamaAnswer, ollamaWriter } from '../../../src/services/ollama/stream';
+import type { Choice } from '../../../src/services/chat/engine';
+import type { ChunkWriter } from '../../../src/services/chat/stream';
 import type { CatalogModel } from '../../../src/services/upstream/types';
 import { TEST_CATALOG, catalogModel } from '../../support/catalog';
-import { bindingError, fakeAI, sseStream, tokenStream, gatedStream, failingStream } from '../../support/fake-ai';
+import { bindingError, fakeAI, tokenStream, gatedStream, failingStream } from '../../support/fake-ai';
 import { bindingEnv, call, expectError, postJson } from '../../support/http';
 
 const MODEL = '@cf/meta/llama-3.1-8b-instruct';
@@ -443,19 +444,22 @@ describe('features that go through the chat service', () => {
     expect(() => generateRequestOf({ model: MODEL, prompt: 'x', images: ['bm90IGFuIGltYWdl'] })).toThrow(/images\[0\]/);
   });
 
-  it('maps streamed reasoning and tool-call fragments to thinking lines and whole tool calls', async () => {
-    const chunk = (delta: object, finish: string | null = null) => ({ id: 'c', object: 'chat.completion.chunk', created: 1, model: MODEL, choices: [{ index: 0, delta, finish_reason: finish }], usage: null });
-    const source = sseStream([
-      chunk({ role: 'assistant', content: '' }),
-      chunk({ reasoning_content: 'Let me see.' }),
-      chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
-      chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
-      chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
-      chunk({}, 'tool_calls'),
-      { id: 'c', object: 'chat.completion.chunk', created: 1, model: MODEL, choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } },
-      '[DONE]',
-    ], { split: 13 });
-    const lines = await ndjson(new Response(source.pipeThrough(ollamaNdjson({ kind: 'chat', model: 'm', started: Date.now(), thinking: true })), { headers: { 'content-type': 'application/x-ndjson' } }));
+  /** The NDJSON lines a writer gives for these engine stream hooks, in order. */
+  const written = (writer: ChunkWriter, steps: ((w: ChunkWriter) => Uint8Array | undefined)[]) =>
+    steps.map((step) => new TextDecoder().decode(step(writer) ?? new Uint8Array(0))).join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  const usage = { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 };
+
+  it('maps streamed reasoning and tool-call fragments to thinking lines and whole tool calls', () => {
+    const lines = written(ollamaWriter({ kind: 'chat', model: 'm', started: Date.now(), thinking: true }), [
+      (w) => w.start(),
+      (w) => w.reasoning('Let me see.'),
+      (w) => w.toolCall({ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }),
+      (w) => w.toolCall({ index: 0, function: { arguments: '{"city":' } }),
+      (w) => w.toolCall({ index: 0, function: { arguments: '"Paris"}' } }),
+      (w) => w.finish('tool_calls'),
+      (w) => w.usage(usage),
+      (w) => w.done?.(),
+    ]);
     expect(lines.map((l) => l.message)).toEqual([
       { role: 'assistant', content: '', thinking: 'Let me see.' },
       { role: 'assistant', content: '', tool_calls: [{ id: 'call_a', function: { index: 0, name: 'get_weather', arguments: { city: 'Paris' } } }] },
@@ -463,22 +467,26 @@ describe('features that go through the chat service', () => {
     ]);
     expectFinal(lines.at(-1)!, 'm', { prompt: 5, completion: 6 });
 
-    const hidden = sseStream([chunk({ reasoning_content: 'secret' }), chunk({ content: 'answer' }), '[DONE]']);
-    const gen = await ndjson(new Response(hidden.pipeThrough(ollamaNdjson({ kind: 'generate', model: 'm', started: Date.now(), thinking: false })), { headers: { 'content-type': 'application/x-ndjson' } }));
+    const gen = written(ollamaWriter({ kind: 'generate', model: 'm', started: Date.now(), thinking: false }), [
+      (w) => w.reasoning('secret'),
+      (w) => w.content('answer'),
+      (w) => w.finish('stop'),
+      (w) => w.usage(usage),
+    ]);
     expect(gen.map((l) => l.response)).toEqual(['answer', '']);
     expect(gen.some((l) => 'thinking' in l)).toBe(false);
   });
 
   it('maps a non-stream completion with reasoning and tool calls', () => {
-    const completion = {
-      id: 'x', object: 'chat.completion', created: 1, model: MODEL,
-      choices: [{ index: 0, logprobs: null, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, refusal: null, reasoning_content: 'Hmm.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] } }],
+    const choice: Choice = {
+      content: '', reasoning: 'Hmm.', finish: 'tool_calls', run: 0,
+      toolCalls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
       usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
-    } as unknown as ChatCompletion;
-    const out = fromCompletion(completion, { kind: 'chat', model: 'm', think: undefined, started: Date.now() }, true) as Record<string, any>;
+    };
+    const out = ollamaAnswer(choice, { kind: 'chat', model: 'm', started: Date.now(), thinking: true }) as Record<string, any>;
     expect(out.message).toEqual({ role: 'assistant', content: '', thinking: 'Hmm.', tool_calls: [{ id: 'call_1', function: { index: 0, name: 'f', arguments: { a: 1 } } }] });
     expectFinal(out, 'm', { prompt: 3, completion: 4 });
-    const gen = fromCompletion(completion, { kind: 'generate', model: 'm', think: false, started: Date.now() }, false) as Record<string, any>;
+    const gen = ollamaAnswer(choice, { kind: 'generate', model: 'm', started: Date.now(), thinking: false }) as Record<string, any>;
     expect(gen.response).toBe('');
     expect(gen).not.toHaveProperty('thinking');
   });

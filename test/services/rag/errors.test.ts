@@ -213,9 +213,9 @@ describe('RAG: configuration problems', () => {
   });
 
   it.each([
-    [{ RAG_CHUNK_SIZE: '50' }, /RAG_CHUNK_SIZE must be between 100 and 8000/],
-    [{ RAG_CHUNK_SIZE: 'big' }, /RAG_CHUNK_SIZE must be a positive integer/],
-    [{ RAG_CHUNK_SIZE: '500', RAG_CHUNK_OVERLAP: '500' }, /RAG_CHUNK_OVERLAP must be a whole number of characters, smaller than RAG_CHUNK_SIZE/],
+    [{ RAG_CHUNK_SIZE: '50' }, /RAG_CHUNK_SIZE must be an integer from 100 to 8000\./],
+    [{ RAG_CHUNK_SIZE: 'big' }, /RAG_CHUNK_SIZE must be an integer from 100 to 8000\./],
+    [{ RAG_CHUNK_SIZE: '500', RAG_CHUNK_OVERLAP: '500' }, /RAG_CHUNK_OVERLAP must be an integer from 0 to 499\./],
     [{ RAG_CHUNK_OVERLAP: '-3' }, /RAG_CHUNK_OVERLAP/],
   ])('%j is a 500 proxy_misconfigured', async (extra, message) => {
     const { env } = ragEnv({ extra });
