@@ -157,6 +157,16 @@ describe('decompression bomb', () => {
     });
     await expectError(res, 400, { param: 'mask', message: /more image data than its dimensions declare/ });
     expect(ai.calls).toHaveLength(0);
+    // The Worker goes on serving: a real 2048x2048 mask right after is converted and sent.
+    const rows = new Uint8Array(2048 * (2048 * 4 + 1));
+    const real = pngFile(2048, 2048, 6, new Uint8Array(await new Response(new Blob([rows]).stream().pipeThrough(new CompressionStream('deflate'))).arrayBuffer()));
+    const ok = await call(bindingEnv(ai), '/v1/images/edits', {
+      method: 'POST',
+      raw: editForm({ prompt: 'autumn', model: INPAINT }, [['image', photo, 'photo.png'], ['mask', real, 'mask.png']]),
+    });
+    expect(ok.status).toBe(200);
+    expect(ai.calls).toHaveLength(1);
+    expect(ai.calls[0]!.inputs.mask.length).toBeGreaterThan(0);
   });
 
   it('a mask declaring more pixels than the limit is refused before inflating', async () => {

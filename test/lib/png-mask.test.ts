@@ -112,6 +112,12 @@ describe('inpainting masks from OpenAI masks', () => {
     await expect(inpaintingMask(pngFile(8, 4, 6, await deflate(new Uint8Array(4 * 33 - 1))))).rejects.toThrow(/truncated/);
   });
 
+  it('refuses a row with an unknown filter type, and stops the inflater', async () => {
+    const rows = new Uint8Array(3 * 33);
+    rows[33] = 5;
+    await expect(inpaintingMask(pngFile(8, 3, 6, await deflate(rows)))).rejects.toThrow(/corrupt \(unknown row filter\)/);
+  });
+
   it('refuses masks larger than 2048x2048 before decoding them', async () => {
     const huge = pngFile(4096, 4096, 6, new Uint8Array([1]));
     await expect(inpaintingMask(huge)).rejects.toThrow(/at most 4194304 pixels/);

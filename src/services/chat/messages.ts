@@ -5,14 +5,14 @@
  * or `{prompt, image}` for Image-to-Text models.
  */
 import type { Config } from '../../config';
-import { invalidRequest, unsupportedParameter } from '../../errors';
+import { invalidRequest, notSupported, unsupportedParameter } from '../../errors';
 import { mapBounded } from '../../lib/bounded';
 import type { Json } from '../../lib/json';
 import type { ChatMessage } from '../../schemas/chat';
 import { tokensOfChars } from '../usage';
 import type { ChatProfile } from './profile';
 import { upstreamCallId } from './tools';
-import { DownloadBudget, isRemoteImage, loadImage, type ImageInput } from './vision';
+import { downloadBudget, isRemoteImage, loadImage, type ImageInput } from './vision';
 
 type Part = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
 
@@ -58,7 +58,7 @@ export function checkMessages(messages: readonly ChatMessage[], profile: ChatPro
         }
         images++;
       } else if (part.type !== 'text') {
-        throw unsupportedParameter(`messages[${i}].content`, `Content of type "${part.type}" is not supported by this proxy.`);
+        throw notSupported(`messages[${i}].content`, `Content of type "${part.type}"`);
       }
     }
   });
@@ -82,9 +82,9 @@ async function loadImages(messages: readonly ChatMessage[], needBytes: boolean, 
   });
   const remote = jobs.filter((j) => isRemoteImage(j.url));
   if (remote.length > limits.maxCount) {
-    throw invalidRequest(`This request links to ${remote.length} images; at most ${limits.maxCount} image URLs are fetched per request (MAX_URL_INPUTS). Send the others as data URLs.`, 'messages', 'too_many_image_urls');
+    throw invalidRequest(`This request links to ${remote.length} images; at most ${limits.maxCount} are fetched (MAX_URL_INPUTS): send the others as data URLs.`, 'messages', 'too_many_image_urls');
   }
-  const budget = DownloadBudget.of(limits);
+  const budget = downloadBudget(limits);
   const images = await mapBounded(jobs, limits.concurrency, (job, _i, s) => loadImage(job.url, job.param, needBytes, budget, s), signal);
   return new Map(jobs.map((job, i) => [job.key, images[i]!]));
 }

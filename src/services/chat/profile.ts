@@ -69,7 +69,7 @@ const LEGACY_FAMILY_PARAMS = new Set(['raw', 'prompt']);
 const OPENAI_ONLY = ['logprobs', 'top_logprobs', 'n', 'chat_template_kwargs', 'reasoning_effort', 'max_completion_tokens', 'tool_choice'];
 
 /** A boolean catalog property (`"true"`, `true`, ...), or undefined when the catalog does not say. */
-function flag(model: CatalogModel | undefined, id: string): boolean | undefined {
+export function flag(model: CatalogModel | undefined, id: string): boolean | undefined {
   const raw = model?.properties?.find((p) => p.property_id === id)?.value;
   if (raw === undefined || raw === null) return undefined;
   return raw === true || String(raw).toLowerCase() === 'true';

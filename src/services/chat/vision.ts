@@ -14,16 +14,12 @@ export const IMAGE_FETCH_TIMEOUT_MS = 10_000;
  * What one request's URL downloads may still take, all of them together (MAX_URL_INPUT_BYTES):
  * forty URLs of 9 MiB each stop at the total, not at 360 MiB.
  */
-export class DownloadBudget {
-  constructor(
-    public remaining: number,
-    readonly total: number,
-  ) {}
-
-  static of(limits: Config['urlInputs']): DownloadBudget {
-    return new DownloadBudget(limits.maxTotalBytes, limits.maxTotalBytes);
-  }
+export interface DownloadBudget {
+  remaining: number;
+  readonly total: number;
 }
+
+export const downloadBudget = (limits: Config['urlInputs']): DownloadBudget => ({ remaining: limits.maxTotalBytes, total: limits.maxTotalBytes });
 
 /** An image ready to send: its data URL, and its bytes when the model needs them raw. */
 export interface ImageInput {
@@ -51,7 +47,7 @@ const tooLarge = (param: string) =>
   imageError(`The image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB.`, param, 'image_too_large');
 
 const overBudget = (param: string, budget: DownloadBudget) =>
-  imageError(`The images this request links to total more than ${budget.total} bytes (MAX_URL_INPUT_BYTES).`, param, 'image_urls_too_large');
+  imageError(`The linked images total more than ${budget.total} bytes (MAX_URL_INPUT_BYTES).`, param, 'image_urls_too_large');
 
 /** Reads a response body, refusing it as soon as it passes the per-image limit or the request's budget. */
 async function readCapped(res: Response, param: string, budget: DownloadBudget): Promise<Uint8Array> {
@@ -106,7 +102,7 @@ async function download(url: URL, param: string, budget: DownloadBudget, signal?
   }
   if (!bytes.length) throw imageError('The downloaded image is empty.', param, 'empty_image_file');
   const type = sniffImage(bytes);
-  if (!type) throw imageError('The URL does not point to an image: its bytes are not PNG, JPEG, GIF, WebP, BMP, TIFF, AVIF or HEIC.', param, 'unsupported_image_media_type');
+  if (!type) throw imageError('The URL does not point to a PNG, JPEG, GIF, WebP, BMP, TIFF, AVIF or HEIC image.', param, 'unsupported_image_media_type');
   return { dataUrl: `data:${type};base64,${toBase64(bytes)}`, bytes };
 }
 

@@ -8,8 +8,8 @@
 import { invalidRequest } from '../../errors';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/chat';
 import type { AnthropicTool, ContentBlock, CountTokensRequest, CreateMessageRequest, MessageParam } from '../../schemas/messages';
+import { chatEffort, functionTool, NO_FILES_API, type ChatTool } from '../chat/translation';
 
-type ChatTool = NonNullable<ChatCompletionRequest['tools']>[number];
 type UserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
 type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
 type ToolResult = Extract<ContentBlock, { type: 'tool_result' }>;
@@ -50,7 +50,7 @@ function imagePart(block: Extract<ContentBlock, { type: 'image' }>, at: string):
   const { source } = block;
   if (source.type === 'base64') return { type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } };
   if (source.type === 'url') return { type: 'image_url', image_url: { url: source.url } };
-  throw refuse(`${at}.source: images by file_id need the Files API, which this proxy lacks; send base64 or a URL.`);
+  throw refuse(`${at}.source: ${NO_FILES_API}; send base64 or a URL.`);
 }
 
 /** A tool result's content as the tool message text; `tool_reference` blocks load deferred tools. */
@@ -158,10 +158,7 @@ function toolsOf(tools: readonly AnthropicTool[] | undefined, loaded: ReadonlySe
     if (!t.input_schema) throw invalid(`tools.${i}.input_schema: Field required`);
     // A deferred tool stays out of the model's view until a tool_reference (tool search) loads it.
     if (t.defer_loading && !loaded.has(t.name)) return;
-    out.push({
-      type: 'function',
-      function: { name: t.name, ...(t.description != null && { description: t.description }), parameters: t.input_schema, ...(t.strict != null && { strict: t.strict }) },
-    });
+    out.push(functionTool(t.name, t.description, t.input_schema, t.strict));
   });
   return out;
 }
@@ -172,8 +169,7 @@ type Effort = ChatCompletionRequest['reasoning_effort'];
 const effortOfBudget = (budget: number): Effort => (budget < 4096 ? 'low' : budget < 16384 ? 'medium' : 'high');
 
 function reasoningOf(req: CountTokensRequest): Effort {
-  const effort = req.output_config?.effort;
-  const asked: Effort = effort === 'xhigh' || effort === 'max' ? 'high' : effort;
+  const asked = chatEffort(req.output_config?.effort);
   const thinking = req.thinking;
   if (thinking?.type === 'disabled') return 'none';
   if (thinking?.type === 'enabled') return asked ?? effortOfBudget(thinking.budget_tokens);
@@ -240,12 +236,13 @@ export function toChatRequest(req: CreateMessageRequest | CountTokensRequest, mo
     ...(tools?.length && { tools }),
     ...toolChoiceOf(req, tools),
     ...(format && { response_format: { type: 'json_schema', json_schema: { name: 'output', schema: format.schema } } }),
-    ...(create.max_tokens !== undefined && { max_tokens: create.max_tokens }),
-    ...(create.temperature !== undefined && { temperature: create.temperature }),
-    ...(create.top_p !== undefined && { top_p: create.top_p }),
-    ...(create.top_k ? { top_k: create.top_k } : {}),
-    ...(create.stop_sequences?.length && { stop: create.stop_sequences }),
-    ...(create.stream !== undefined && { stream: create.stream }),
+    // Absent fields stay undefined, as the chat engine reads them (top_k 0 and no stop sequences: none).
+    max_tokens: create.max_tokens,
+    temperature: create.temperature,
+    top_p: create.top_p,
+    top_k: create.top_k,
+    stop: create.stop_sequences,
+    stream: create.stream,
   };
   const effort = reasoningOf(req);
   if (effort) chat.reasoning_effort = effort;

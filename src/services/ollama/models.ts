@@ -1,5 +1,6 @@
 import { ApiError, modelNotFound } from '../../errors';
 import { AUTO } from '../chat/auto';
+import { flag } from '../chat/profile';
 import { numericProperty } from '../models/catalog';
 import { protocolsOf, type Protocol } from '../models/protocols';
 import type { Services } from '../index';
@@ -84,11 +85,6 @@ export async function listTags(services: Services) {
   };
   return { models: await Promise.all([...models.map((m) => tag(m.name, modifiedAt(services, m))), tag(AUTO, UNKNOWN_TIME)]) };
 }
-
-const flag = (model: CatalogModel, id: string) => {
-  const value = model.properties?.find((p) => p.property_id === id)?.value;
-  return value === true || value === 'true';
-};
 
 /** POST /api/show: what the catalog knows, in Ollama's shape; no modelfile, template or parameters exist. */
 export async function showModel(services: Services, requested: string) {

@@ -38,7 +38,7 @@ async function contentId(text: string): Promise<string> {
 
 export function checkDocumentId(id: string, param: string): void {
   if (byteLength(id) > MAX_DOCUMENT_ID_BYTES) {
-    throw invalidValue(param, `Document ids are at most ${MAX_DOCUMENT_ID_BYTES} bytes (Vectorize ids are at most 64, and the chunk number is appended).`);
+    throw invalidValue(param, `Document ids are at most ${MAX_DOCUMENT_ID_BYTES} bytes (a chunk number is appended for Vectorize's 64).`);
   }
   if (CONTROL.test(id)) throw invalidValue(param, 'Document ids must not contain control characters.');
 }
@@ -54,7 +54,7 @@ export async function upsertDocuments(services: Services, rag: Rag, req: RagDocu
 
   let chars = 0;
   for (const d of req.documents) chars += d.text.length;
-  if (chars > MAX_TEXT_CHARS) throw tooLarge(`The documents hold ${chars} characters of text; at most ${MAX_TEXT_CHARS} are accepted per request. Send them in several requests.`);
+  if (chars > MAX_TEXT_CHARS) throw tooLarge(`The documents hold ${chars} characters of text; at most ${MAX_TEXT_CHARS} are accepted per request.`);
 
   const ids = new Map<string, number>();
   const chunks: StoredChunk[] = [];
@@ -70,7 +70,7 @@ export async function upsertDocuments(services: Services, rag: Rag, req: RagDocu
     if (!texts.length) throw invalidValue(`documents[${i}].text`, `documents[${i}].text holds only whitespace.`);
     texts.forEach((text, n) => chunks.push({ id: `${id}#${n}`, document_id: id, chunk: n, text, metadata }));
     if (chunks.length > MAX_CHUNKS) {
-      throw tooLarge(`The documents make more than ${MAX_CHUNKS} chunks of ${size} characters; send fewer or shorter documents per request, or a larger chunk_size.`);
+      throw tooLarge(`The documents make more than ${MAX_CHUNKS} chunks of ${size} characters: send fewer per request, or a larger chunk_size.`);
     }
     data.push({ id, object: 'rag.document', chunks: texts.length });
   }

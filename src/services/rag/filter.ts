@@ -28,12 +28,12 @@ function keyProblem(key: string, dotAllowed: boolean): string | undefined {
 
 export function checkMetadata(metadata: RagMetadata, param: string): void {
   for (const key of Object.keys(metadata)) {
-    const problem = RESERVED_KEYS.has(key) ? 'is set by the proxy (the source document and chunk number)' : keyProblem(key, false);
+    const problem = RESERVED_KEYS.has(key) ? 'is set by the proxy' : keyProblem(key, false);
     if (problem) throw invalidValue(`${param}.${key}`, `Metadata key ${JSON.stringify(key)} ${problem}.`);
   }
   const size = byteLength(JSON.stringify(metadata));
   if (size > MAX_METADATA_BYTES) {
-    throw invalidValue(param, `Metadata is ${size} bytes as JSON; at most ${MAX_METADATA_BYTES} are allowed per document (Vectorize keeps 10 KiB per vector).`);
+    throw invalidValue(param, `Metadata is ${size} bytes as JSON; at most ${MAX_METADATA_BYTES} are allowed per document.`);
   }
 }
 

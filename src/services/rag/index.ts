@@ -35,9 +35,10 @@ export function createRag(env: Env, offline?: OfflineKit): RagSetup {
 function howToAdd(binding: Binding, config: Config): string {
   if (binding === 'VECTORIZE') {
     const dims = embeddingModelInfo(config.ragEmbeddingModel).dims;
-    return `a Vectorize index bound as VECTORIZE (\`npx wrangler vectorize create rag-index --dimensions=${dims ?? '<vector size of RAG_EMBEDDING_MODEL>'} --metric=cosine\`, then \`[[vectorize]] binding = "VECTORIZE" index_name = "rag-index"\` in wrangler.toml)`;
+    return `a Vectorize index as VECTORIZE (\`npx wrangler vectorize create rag-index --dimensions=${dims ?? '<vector size>'} --metric=cosine\`, then \`[[vectorize]] binding = "VECTORIZE" index_name = "rag-index"\`)`;
   }
-  return 'a D1 database bound as RAG_DB for the chunk texts (`npx wrangler d1 create rag`, then `[[d1_databases]] binding = "RAG_DB" database_name = "rag" database_id = "<the id it printed>"` in wrangler.toml; the table is created on first use)';
+  // The table is created on first use: nothing to migrate.
+  return 'a D1 database as RAG_DB (`npx wrangler d1 create rag`, then `[[d1_databases]] binding = "RAG_DB" database_name = "rag" database_id = "<its id>"`)';
 }
 
 /** The RAG stores, or a 501 naming exactly the bindings to add. */
@@ -45,5 +46,5 @@ export function requireRag(services: { rag: RagSetup; config: Config }): Rag {
   const setup = services.rag;
   if ('index' in setup) return setup;
   const add = setup.missing.map((b) => howToAdd(b, services.config)).join(' and ');
-  throw new ApiError(501, `RAG is not configured on this proxy: add ${add}. See docs/rag.md.`, 'server_error', null, 'rag_not_configured');
+  throw new ApiError(501, `RAG is not configured: add ${add} to wrangler.toml (docs/rag.md).`, 'server_error', null, 'rag_not_configured');
 }

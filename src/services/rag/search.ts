@@ -41,7 +41,7 @@ export async function embedTexts(services: Services, rag: Rag, texts: string[], 
   const want = await rag.index.dimensions();
   if (want !== undefined && want !== got) {
     throw misconfigured(
-      `RAG_EMBEDDING_MODEL \`${model}\` makes ${got}-dimension vectors, but the VECTORIZE index has ${want} dimensions. Set RAG_EMBEDDING_MODEL to a model with ${want}-dimension vectors, or create an index with --dimensions=${got}.`,
+      `RAG_EMBEDDING_MODEL \`${model}\` makes ${got}-dimension vectors, but the VECTORIZE index has ${want} dimensions: set a model that fits, or create an index with --dimensions=${got}.`,
       'rag_dimension_mismatch',
     );
   }

@@ -7,8 +7,8 @@
 import { ApiError, invalidValue, notSupported, unsupportedParameter } from '../../errors';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/chat';
 import type { ContentPart, CreateResponseRequest, InputItem } from '../../schemas/responses';
+import { chatEffort, functionTool, NO_FILES_API, type ChatTool } from '../chat/translation';
 
-type ChatTool = NonNullable<ChatCompletionRequest['tools']>[number];
 type UserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
 type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
 
@@ -62,7 +62,7 @@ function userParts(content: ContentPart[], param: string): UserPart[] {
         return { type: 'text', text: p.refusal };
       case 'input_image':
         if (p.image_url) return { type: 'image_url', image_url: { url: p.image_url, ...(p.detail && { detail: p.detail }) } };
-        if (p.file_id) throw unsupportedParameter(`${at}.file_id`, 'Images by file_id need the Files API, which this proxy lacks; send an `image_url`.');
+        if (p.file_id) throw unsupportedParameter(`${at}.file_id`, `${NO_FILES_API}; send an \`image_url\`.`);
         throw invalidValue(`${at}.image_url`, 'An input_image part needs an `image_url` (a data URL or an http(s) URL).');
       default:
         throw notSupported(at, `Content of type "${p.type}"`);
@@ -130,15 +130,7 @@ function toolsOf(req: CreateResponseRequest): ChatTool[] | undefined {
     if (t.type !== 'function') {
       throw unsupportedParameter(`tools[${i}]`, `The built-in tool "${t.type}" is not supported; only function tools are.`);
     }
-    return {
-      type: 'function',
-      function: {
-        name: t.name,
-        ...(t.description != null && { description: t.description }),
-        ...(t.parameters != null && { parameters: t.parameters }),
-        ...(t.strict != null && { strict: t.strict }),
-      },
-    };
+    return functionTool(t.name, t.description, t.parameters, t.strict);
   });
 }
 
@@ -164,10 +156,6 @@ function responseFormatOf(req: CreateResponseRequest): ChatCompletionRequest['re
   const { name, description, schema, strict } = format;
   return { type: 'json_schema', json_schema: { name, schema, ...(description != null && { description }), ...(strict != null && { strict }) } };
 }
-
-/** The chat engine knows efforts up to `high`. */
-const effortOf = (effort: string | null | undefined): ChatCompletionRequest['reasoning_effort'] =>
-  effort === 'xhigh' || effort === 'max' ? 'high' : (effort as ChatCompletionRequest['reasoning_effort']);
 
 /** `history`: the stored conversation previous_response_id continues, before `input`. */
 export function toChatRequest(req: CreateResponseRequest, history: readonly InputItem[] = []): ChatTranslation {
@@ -196,7 +184,7 @@ export function toChatRequest(req: CreateResponseRequest, history: readonly Inpu
       ...toolChoiceOf(req, toolsOf(req)),
       parallel_tool_calls: req.parallel_tool_calls,
       response_format: responseFormatOf(req),
-      reasoning_effort: effortOf(req.reasoning?.effort),
+      reasoning_effort: chatEffort(req.reasoning?.effort),
       prompt_cache_key: req.prompt_cache_key,
     },
     origins,
