@@ -22,11 +22,11 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache
  */
 export const asset = (file: string, headers: Record<string, string>) => async (c: Context<AppEnv>) => {
   const assets = c.env.ASSETS;
-  if (!assets) throw proxyMisconfigured('there is no ASSETS binding ([assets] in wrangler.toml) for the pages.');
+  if (!assets) throw proxyMisconfigured('no ASSETS binding for the pages ([assets] in wrangler.toml).');
   const res = await assets.fetch(new URL(`/${file}`, c.req.url));
   if (!res.ok) {
     await res.body?.cancel();
-    throw proxyMisconfigured(`${file} is not among the static assets (public/ is built by scripts/build-docs.mjs before wrangler deploys).`);
+    throw proxyMisconfigured(`${file} is not among the static assets (public/, built by scripts/build-docs.mjs).`);
   }
   return c.body(res.body ?? '', 200, headers);
 };

@@ -99,7 +99,7 @@ export async function showModel(services: Services, requested: string) {
   if (!served(entry)) {
     throw new ApiError(
       400,
-      `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model; this Ollama API serves ${OLLAMA_PROTOCOLS.map((p) => p.replace('openai-', '')).join(' and ')} models.`,
+      `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model; this Ollama API serves chat and embeddings models.`,
       'invalid_request_error',
       'model',
       'model_not_supported',
