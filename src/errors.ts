@@ -51,6 +51,9 @@ export const unexpectedOutput = (model: string) => upstreamError(`Workers AI ret
 export const proxyMisconfigured = (message: string, code = 'proxy_misconfigured', status: 500 | 503 = 500) =>
   new ApiError(status, `Proxy misconfigured: ${message}`, 'server_error', null, code);
 
+/** 400 `model_not_supported`: the model exists but cannot serve this endpoint (or this proxy cannot drive it). */
+export const modelNotSupported = (message: string) => new ApiError(400, message, 'invalid_request_error', 'model', 'model_not_supported');
+
 export const modelNotFound = (model: string) =>
   new ApiError(
     404,

@@ -49,19 +49,13 @@ function blockedV4(n: number): boolean {
   return BLOCKED_V4_RANGES.some(([lo, hi]) => n >= lo && n <= hi);
 }
 
-/** The eight 16-bit groups of an IPv6 address (without brackets), or undefined if it is not one. */
-function v6Groups(text: string): number[] | undefined {
-  let s = text.toLowerCase();
-  const zone = s.indexOf('%');
-  if (zone !== -1) s = s.slice(0, zone);
-  let tail: number[] = [];
-  const lastColon = s.lastIndexOf(':');
-  if (s.slice(lastColon + 1).includes('.')) {
-    const v4 = s.slice(lastColon + 1).split('.').map(Number);
-    if (v4.length !== 4 || v4.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) return undefined;
-    tail = [v4[0]! * 256 + v4[1]!, v4[2]! * 256 + v4[3]!];
-    s = `${s.slice(0, lastColon + 1)}0:0`;
-  }
+/**
+ * The eight 16-bit groups of an IPv6 address (without brackets) as the URL parser serialises it,
+ * or undefined if it is not one. The parser's form is canonical: lower-case hex groups, `::` for
+ * the longest run of zeros, no zone id, an embedded IPv4 address (::ffff:127.0.0.1) written as
+ * two hex groups (::ffff:7f00:1); so there is no other spelling to read.
+ */
+function v6Groups(s: string): number[] | undefined {
   const halves = s.split('::');
   if (halves.length > 2) return undefined;
   const parse = (h: string) => (h === '' ? [] : h.split(':').map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : NaN)));
@@ -70,9 +64,7 @@ function v6Groups(text: string): number[] | undefined {
   const fill = 8 - head.length - rest.length;
   if (halves.length === 1 ? head.length !== 8 : fill < 1) return undefined;
   const groups = halves.length === 1 ? head : [...head, ...Array<number>(fill).fill(0), ...rest];
-  if (groups.some((g) => Number.isNaN(g))) return undefined;
-  if (tail.length) groups.splice(6, 2, ...tail);
-  return groups;
+  return groups.some((g) => Number.isNaN(g)) ? undefined : groups;
 }
 
 function blockedV6(g: number[]): boolean {

@@ -33,76 +33,76 @@ export class SseEventTooLarge extends Error {
  * past `maxEventBytes` throws SseEventTooLarge instead of growing without bound.
  */
 export class SseDecoder {
-  private readonly decoder = new TextDecoder();
-  private readonly max: number;
+  readonly #decoder = new TextDecoder();
+  readonly #max: number;
   /** The current partial line, in the pieces it arrived in. */
-  private pieces: string[] = [];
-  private partialSize = 0;
-  private data: string[] = [];
-  private dataSize = 0;
+  #pieces: string[] = [];
+  #partialSize = 0;
+  #data: string[] = [];
+  #dataSize = 0;
 
   constructor(options: { maxEventBytes?: number } = {}) {
-    this.max = options.maxEventBytes ?? MAX_SSE_EVENT_BYTES;
+    this.#max = options.maxEventBytes ?? MAX_SSE_EVENT_BYTES;
   }
 
   push(chunk: Uint8Array, onData: (data: string) => void): void {
-    this.text(this.decoder.decode(chunk, { stream: true }), onData);
+    this.#text(this.#decoder.decode(chunk, { stream: true }), onData);
   }
 
   end(onData: (data: string) => void): void {
-    this.text(this.decoder.decode(), onData);
-    const rest = this.takePartial('');
-    if (rest) this.line(rest, onData);
-    this.line('', onData);
+    this.#text(this.#decoder.decode(), onData);
+    const rest = this.#takePartial('');
+    if (rest) this.#line(rest, onData);
+    this.#line('', onData);
   }
 
-  private text(text: string, onData: (data: string) => void): void {
+  #text(text: string, onData: (data: string) => void): void {
     let start = 0;
     let nl: number;
     while ((nl = text.indexOf('\n', start)) !== -1) {
-      let line = this.takePartial(text.slice(start, nl));
+      let line = this.#takePartial(text.slice(start, nl));
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      this.line(line, onData);
+      this.#line(line, onData);
       start = nl + 1;
     }
     if (start < text.length) {
       const rest = start === 0 ? text : text.slice(start);
-      this.partialSize += rest.length;
-      if (this.partialSize + this.dataSize > this.max) throw new SseEventTooLarge(this.max);
-      this.pieces.push(rest);
+      this.#partialSize += rest.length;
+      if (this.#partialSize + this.#dataSize > this.#max) throw new SseEventTooLarge(this.#max);
+      this.#pieces.push(rest);
     }
   }
 
   /** The partial line so far, ended by `tail`; the partial is then empty. */
-  private takePartial(tail: string): string {
-    if (!this.pieces.length) return tail;
-    this.pieces.push(tail);
-    const line = this.pieces.join('');
-    this.pieces = [];
-    this.partialSize = 0;
+  #takePartial(tail: string): string {
+    if (!this.#pieces.length) return tail;
+    this.#pieces.push(tail);
+    const line = this.#pieces.join('');
+    this.#pieces = [];
+    this.#partialSize = 0;
     return line;
   }
 
-  private line(line: string, onData: (data: string) => void): void {
+  #line(line: string, onData: (data: string) => void): void {
     if (line === '') {
-      if (this.data.length) {
-        const data = this.data.length === 1 ? this.data[0]! : this.data.join('\n');
-        this.data = [];
-        this.dataSize = 0;
+      if (this.#data.length) {
+        const data = this.#data.length === 1 ? this.#data[0]! : this.#data.join('\n');
+        this.#data = [];
+        this.#dataSize = 0;
         onData(data);
       }
       return;
     }
     if (line.startsWith('data:')) {
       const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
-      this.dataSize += value.length + 1;
-      if (this.dataSize > this.max) throw new SseEventTooLarge(this.max);
-      this.data.push(value);
+      this.#dataSize += value.length + 1;
+      if (this.#dataSize > this.#max) throw new SseEventTooLarge(this.#max);
+      this.#data.push(value);
     } else if (line === '[DONE]') {
       // A terminator without its `data:` field name, as the Workers AI provider's own stream
       // tests feed it (test/fixtures/workers-ai/chunks-reasoning-usage.sse): read as `data: [DONE]`
       // so such a stream ends cleanly instead of being reported as truncated.
-      this.data.push(line);
+      this.#data.push(line);
     }
     // Comments (":keep-alive") and other fields carry nothing for us.
   }

@@ -20,23 +20,27 @@ export const firstStop = (text: string, stops: readonly string[]): number => fir
  * stop sequence, so text leaves as soon as it is known not to be part of one.
  */
 export class StopMatcher {
-  private held = '';
+  #held = '';
   /** The stop sequence that ended the text, once one has (Anthropic clients are told which). */
   hit: string | undefined;
 
-  constructor(private readonly stops: readonly string[]) {}
+  readonly #stops: readonly string[];
+
+  constructor(stops: readonly string[]) {
+    this.#stops = stops;
+  }
 
   /** Text that is safe to emit now, and whether a stop sequence was hit (emit nothing after it). */
   push(text: string): { text: string; stopped: boolean } {
-    const all = this.held + text;
-    const { at, stop } = firstStopMatch(all, this.stops);
+    const all = this.#held + text;
+    const { at, stop } = firstStopMatch(all, this.#stops);
     if (at !== -1) {
-      this.held = '';
+      this.#held = '';
       this.hit = stop;
       return { text: all.slice(0, at), stopped: true };
     }
     let keep = 0;
-    for (const stop of this.stops) {
+    for (const stop of this.#stops) {
       for (let k = Math.min(stop.length - 1, all.length); k > keep; k--) {
         if (all.endsWith(stop.slice(0, k))) {
           keep = k;
@@ -44,14 +48,14 @@ export class StopMatcher {
         }
       }
     }
-    this.held = keep ? all.slice(all.length - keep) : '';
+    this.#held = keep ? all.slice(all.length - keep) : '';
     return { text: keep ? all.slice(0, all.length - keep) : all, stopped: false };
   }
 
   /** Whatever was held back, at the end of the stream. */
   flush(): string {
-    const rest = this.held;
-    this.held = '';
+    const rest = this.#held;
+    this.#held = '';
     return rest;
   }
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { int, numberIn, optionalNullable, recordOf, StopSequences, TopK } from './common';
+import { int, numberIn, optionalNullable, recordOf, StopSequences, tagged, TopK } from './common';
 
 const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
 const ImagePart = z.looseObject({
@@ -11,7 +11,7 @@ const RefusalPart = z.looseObject({ type: z.literal('refusal'), refusal: z.strin
 const OtherPart = z.looseObject({ type: z.enum(['input_audio', 'file']) });
 
 const TextContent = z.union([z.string(), z.array(TextPart)]);
-export const UserContent = z.union([z.string(), z.array(z.discriminatedUnion('type', [TextPart, ImagePart, OtherPart]))]);
+export const UserContent = z.union([z.string(), z.array(tagged('type', [TextPart, ImagePart, OtherPart]))]);
 
 const ToolCall = z.looseObject({
   id: z.string(),
@@ -24,7 +24,7 @@ const DeveloperMessage = z.looseObject({ role: z.literal('developer'), content: 
 const UserMessage = z.looseObject({ role: z.literal('user'), content: UserContent, name: z.optional(z.string()) });
 const AssistantMessage = z.looseObject({
   role: z.literal('assistant'),
-  content: optionalNullable(z.union([z.string(), z.array(z.discriminatedUnion('type', [TextPart, RefusalPart]))])),
+  content: optionalNullable(z.union([z.string(), z.array(tagged('type', [TextPart, RefusalPart]))])),
   tool_calls: optionalNullable(z.array(ToolCall)),
   reasoning_content: optionalNullable(z.string()),
   name: z.optional(z.string()),
@@ -32,7 +32,7 @@ const AssistantMessage = z.looseObject({
 const ToolMessage = z.looseObject({ role: z.literal('tool'), content: TextContent, tool_call_id: z.string() });
 const FunctionMessage = z.looseObject({ role: z.literal('function'), content: z.nullable(z.string()), name: z.string() });
 
-export const ChatMessage = z.discriminatedUnion('role', [
+export const ChatMessage = tagged('role', [
   SystemMessage,
   DeveloperMessage,
   UserMessage,
@@ -56,7 +56,7 @@ export const ToolChoice = z.union([
   z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }),
 ]);
 
-export const ResponseFormat = z.discriminatedUnion('type', [
+export const ResponseFormat = tagged('type', [
   z.looseObject({ type: z.literal('text') }),
   z.looseObject({ type: z.literal('json_object') }),
   z.looseObject({

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { int, numberIn, optionalNullable, recordOf } from './common';
+import { int, numberIn, optionalNullable, recordOf, tagged } from './common';
 
 /**
  * POST /v1/messages and /v1/messages/count_tokens (Anthropic's Messages API). Unknown keys are
@@ -18,7 +18,7 @@ const TextBlock = z.looseObject({
   citations: optionalNullable(z.array(z.unknown())),
 });
 
-const ImageSource = z.discriminatedUnion('type', [
+const ImageSource = tagged('type', [
   z.looseObject({ type: z.literal('base64'), media_type: z.string(), data: z.string() }),
   z.looseObject({ type: z.literal('url'), url: z.string() }),
   z.looseObject({ type: z.literal('file'), file_id: z.string() }),
@@ -56,7 +56,7 @@ const UnsupportedBlock = z.looseObject({ type: z.enum(UNSUPPORTED_BLOCKS) });
 const ToolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
   tool_use_id: z.string().check(z.minLength(1)),
-  content: z.optional(z.union([z.string(), z.array(z.discriminatedUnion('type', [TextBlock, ImageBlock, ToolReferenceBlock, UnsupportedBlock]))])),
+  content: z.optional(z.union([z.string(), z.array(tagged('type', [TextBlock, ImageBlock, ToolReferenceBlock, UnsupportedBlock]))])),
   is_error: optionalNullable(z.boolean()),
   cache_control: cacheControl,
 });
@@ -64,7 +64,7 @@ const ToolResultBlock = z.looseObject({
 const ThinkingBlock = z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.optional(z.string()) });
 const RedactedThinkingBlock = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
 
-export const ContentBlock = z.discriminatedUnion('type', [
+export const ContentBlock = tagged('type', [
   TextBlock,
   ImageBlock,
   ToolUseBlock,
@@ -95,7 +95,7 @@ export const Tool = z.looseObject({
 });
 
 const parallel = { disable_parallel_tool_use: z.optional(z.boolean()) };
-export const ToolChoice = z.discriminatedUnion('type', [
+export const ToolChoice = tagged('type', [
   z.looseObject({ type: z.literal('auto'), ...parallel }),
   z.looseObject({ type: z.literal('any'), ...parallel }),
   z.looseObject({ type: z.literal('tool'), name: z.string(), ...parallel }),
@@ -104,7 +104,7 @@ export const ToolChoice = z.discriminatedUnion('type', [
 
 // `omitted` hides the thinking; other values (summarized, Claude Code's `updates`) show it.
 const display = z.optional(z.string());
-export const Thinking = z.discriminatedUnion('type', [
+export const Thinking = tagged('type', [
   z.looseObject({ type: z.literal('enabled'), budget_tokens: int().check(z.gte(1024)), display }),
   z.looseObject({ type: z.literal('adaptive'), display }),
   z.looseObject({ type: z.literal('disabled') }),

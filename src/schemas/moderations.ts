@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { optionalNullable } from './common';
+import { optionalNullable, tagged } from './common';
 
 const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
 // Recognised so the error can say images are unsupported, not "invalid".
@@ -7,7 +7,7 @@ const ImagePart = z.looseObject({ type: z.literal('image_url'), image_url: z.unk
 
 /** POST /v1/moderations: a string, an array of strings, or one multimodal input as an array of parts. */
 export const ModerationRequest = z.looseObject({
-  input: z.union([z.string(), z.array(z.string()), z.array(z.discriminatedUnion('type', [TextPart, ImagePart]))]),
+  input: z.union([z.string(), z.array(z.string()), z.array(tagged('type', [TextPart, ImagePart]))]),
   model: optionalNullable(z.string().check(z.minLength(1))),
 });
 

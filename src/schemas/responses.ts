@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { int, numberIn, optionalNullable, recordOf } from './common';
+import { int, numberIn, optionalNullable, recordOf, tagged } from './common';
 
 /**
  * POST /v1/responses (OpenAI's Responses API). Unknown keys are accepted and ignored, as for
@@ -18,7 +18,7 @@ const InputImage = z.looseObject({
 const OutputText = z.looseObject({ type: z.literal('output_text'), text: z.string() });
 const Refusal = z.looseObject({ type: z.literal('refusal'), refusal: z.string() });
 const UnsupportedPart = z.looseObject({ type: z.enum(['input_file', 'input_audio']) });
-const ContentPart = z.discriminatedUnion('type', [InputText, InputImage, OutputText, Refusal, UnsupportedPart]);
+const ContentPart = tagged('type', [InputText, InputImage, OutputText, Refusal, UnsupportedPart]);
 
 /** A message; `type` may be left out (EasyInputMessage). Assistant messages carry output_text parts. */
 const MessageItem = z.looseObject({
@@ -64,7 +64,7 @@ const UnsupportedItem = z.looseObject({
     'compaction',
   ]),
 });
-export const InputItem = z.discriminatedUnion('type', [
+export const InputItem = tagged('type', [
   MessageItem,
   FunctionCallItem,
   FunctionCallOutputItem,
@@ -99,11 +99,11 @@ const BUILT_IN_TOOLS = [
   'tool_search',
 ] as const;
 const BuiltInTool = z.looseObject({ type: z.enum(BUILT_IN_TOOLS) });
-export const Tool = z.discriminatedUnion('type', [FunctionTool, BuiltInTool]);
+export const Tool = tagged('type', [FunctionTool, BuiltInTool]);
 
 export const ToolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
-  z.discriminatedUnion('type', [
+  tagged('type', [
     z.looseObject({ type: z.literal('function'), name: z.string() }),
     z.looseObject({
       type: z.literal('allowed_tools'),
@@ -114,7 +114,7 @@ export const ToolChoice = z.union([
   ]),
 ]);
 
-export const TextFormat = z.discriminatedUnion('type', [
+export const TextFormat = tagged('type', [
   z.looseObject({ type: z.literal('text') }),
   z.looseObject({ type: z.literal('json_object') }),
   z.looseObject({

@@ -16,8 +16,8 @@ import { root } from '../support/dev-server.mjs';
 
 const TARGET_KIB = 60;
 const HARD_KIB = 64;
-/** Fails above this many KiB gzip. The bundle was 88.2 when this was set (2026-12-01, 16:20 UTC); lower it whenever the bundle shrinks, to HARD_KIB and then TARGET_KIB. */
-const BAR_KIB = 89;
+/** Fails above this many KiB gzip. The bundle was 86.1 when this was set (2026-12-01, 16:55 UTC); lower it whenever the bundle shrinks, to HARD_KIB and then TARGET_KIB. */
+const BAR_KIB = 88;
 
 const EMULATOR_MARKER = 'synthetic reply from the Workers AI emulator';
 const out = mkdtempSync(join(tmpdir(), 'bundle-check-'));

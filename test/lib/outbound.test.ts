@@ -95,3 +95,11 @@ describe('fetchPublic', () => {
     expect(await (await fetchPublic(new URL('https://example.com/a'))).text()).toBe('ok');
   });
 });
+
+describe('what the IPv6 check relies on', () => {
+  it('the URL parser writes IPv6 hosts in one canonical form: lower-case hex, :: compressed, IPv4 tails as hex, no zone id', () => {
+    expect(new URL('http://[0:0:0:0:0:FFFF:127.0.0.1]/').hostname).toBe('[::ffff:7f00:1]');
+    expect(new URL('http://[2001:DB8:0000:0:0:0:0:01]/').hostname).toBe('[2001:db8::1]');
+    expect(() => new URL('http://[fe80::1%25eth0]/')).toThrow();
+  });
+});

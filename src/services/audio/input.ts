@@ -1,5 +1,5 @@
 /** The audio upload and the speech model it goes to: checks, per-family options, the model's input. */
-import { ApiError, invalidRequest, invalidValue, requestTooLarge, unsupportedParameter } from '../../errors';
+import { invalidRequest, invalidValue, modelNotSupported, requestTooLarge, unsupportedParameter } from '../../errors';
 import type { Json as J } from '../../lib/json';
 import type { ResolvedModel } from '../models/catalog';
 import {
@@ -67,12 +67,8 @@ export function asrModel(model: ResolvedModel): AsrModel {
         ? 'nova'
         : undefined;
   if (!family) {
-    throw new ApiError(
-      400,
+    throw modelNotSupported(
       `The model \`${model.requested}\` is a speech model this proxy cannot send audio to; use @cf/openai/whisper-large-v3-turbo (whisper-1), @cf/openai/whisper, @cf/openai/whisper-tiny-en or @cf/deepgram/nova-3.`,
-      'invalid_request_error',
-      'model',
-      'model_not_supported',
     );
   }
   return { model, family, englishOnly: id.endsWith('/whisper-tiny-en') };

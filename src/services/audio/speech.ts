@@ -1,4 +1,4 @@
-import { ApiError, invalidValue, unexpectedOutput, unsupportedParameter } from '../../errors';
+import { invalidValue, modelNotSupported, unexpectedOutput, unsupportedParameter } from '../../errors';
 import type { SpeechFormat, SpeechRequest } from '../../schemas/audio';
 import { fromBase64 } from './files';
 import type { ResolvedModel } from '../models/catalog';
@@ -65,13 +65,7 @@ function ttsModel(model: ResolvedModel): TtsModel {
     const voices = table && { speakers: table.speakers.split(' '), openai: table.openai.split(' ') };
     return { family: 'aura', model, formats: Object.keys(AURA_OUTPUT) as SpeechFormat[], voices };
   }
-  throw new ApiError(
-    400,
-    `The model \`${model.requested}\` is a text-to-speech model this proxy cannot drive; use @cf/myshell-ai/melotts (tts-1) or a @cf/deepgram/aura model.`,
-    'invalid_request_error',
-    'model',
-    'model_not_supported',
-  );
+  throw modelNotSupported(`The model \`${model.requested}\` is a text-to-speech model this proxy cannot drive; use @cf/myshell-ai/melotts (tts-1) or a @cf/deepgram/aura model.`);
 }
 
 /** The model's speaker for a voice: an OpenAI voice mapped, or the model's own speaker name as is. */

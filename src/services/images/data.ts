@@ -27,18 +27,20 @@ export function decodeBase64(text: string): Uint8Array | undefined {
 
 /** One image as the model gave it, bytes or base64; the other form is computed only if asked for. */
 export class ImageData {
-  constructor(
-    readonly mime: ImageMime,
-    private raw?: Uint8Array,
-    private b64?: string,
-  ) {}
+  #raw?: Uint8Array;
+  #b64?: string;
+
+  constructor(readonly mime: ImageMime, raw?: Uint8Array, b64?: string) {
+    this.#raw = raw;
+    this.#b64 = b64;
+  }
 
   get bytes(): Uint8Array {
-    return (this.raw ??= decodeBase64(this.b64!)!);
+    return (this.#raw ??= decodeBase64(this.#b64!)!);
   }
 
   get base64(): string {
-    return (this.b64 ??= toBase64(this.raw!));
+    return (this.#b64 ??= toBase64(this.#raw!));
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApiError, invalidValue, unsupportedParameter } from '../../errors';
+import { invalidValue, modelNotSupported, unsupportedParameter } from '../../errors';
 import type { ImageEditRequest, ImageGenerationRequest } from '../../schemas/images';
 import type { Protocol } from '../models/protocols';
 import { OUTPUT_FORMAT, readImageOutput, sniffImage, type ImageData } from './data';
@@ -63,7 +63,7 @@ async function resolveModel(services: Services, requested: string, protocol: Pro
   const profile = await imageProfile(services.catalog, model.id);
   // Without a catalog entry (catalog unreachable) resolve() could not check the model; the profile can.
   const why = model.entry ? undefined : whyNot(profile, requested, protocol);
-  if (why) throw new ApiError(400, why, 'invalid_request_error', 'model', 'model_not_supported');
+  if (why) throw modelNotSupported(why);
   return { requested, id: model.id, profile, entry: model.entry };
 }
 

@@ -19,18 +19,21 @@ export interface StoredImage {
  * `response_format: "url"` can answer with a short link served by GET /v1/images/files/{id}.
  */
 export class ImageStore {
-  constructor(
-    private readonly bucket: R2Bucket,
-    /** 0 = no expiry. */
-    private readonly ttlMs: number,
-  ) {}
+  readonly #bucket: R2Bucket;
+  /** 0 = no expiry. */
+  readonly #ttlMs: number;
+
+  constructor(bucket: R2Bucket, ttlMs: number) {
+    this.#bucket = bucket;
+    this.#ttlMs = ttlMs;
+  }
 
   /** Stores the image; returns its file name (`<id>.<ext>`). */
   async put(image: ImageData): Promise<string> {
     const id = randomBase64Url(24);
-    await this.bucket.put(PREFIX + id, image.bytes, {
+    await this.#bucket.put(PREFIX + id, image.bytes, {
       httpMetadata: { contentType: image.mime },
-      customMetadata: this.ttlMs ? { expires: String(Date.now() + this.ttlMs) } : {},
+      customMetadata: this.#ttlMs ? { expires: String(Date.now() + this.#ttlMs) } : {},
     });
     return `${id}.${EXTENSION[image.mime]}`;
   }
@@ -39,12 +42,12 @@ export class ImageStore {
   async get(file: string): Promise<StoredImage | undefined> {
     const id = FILE.exec(file)?.[1];
     if (!id) return undefined;
-    const object = await this.bucket.get(PREFIX + id);
+    const object = await this.#bucket.get(PREFIX + id);
     if (!object) return undefined;
     const expires = Number(object.customMetadata?.expires);
     if (Number.isFinite(expires) && expires > 0 && Date.now() >= expires) {
       await object.body.cancel();
-      await this.bucket.delete(PREFIX + id);
+      await this.#bucket.delete(PREFIX + id);
       return undefined;
     }
     return {

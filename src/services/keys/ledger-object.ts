@@ -25,14 +25,17 @@ const tidy = (x: number) => Number(x.toPrecision(12));
  * fetch (no `cloudflare:workers` import), so the production bundle and the test pool share it.
  */
 export class KeyLedger {
-  private counters: Counters = { holds: {}, recent: [], estimate: {} };
+  #counters: Counters = { holds: {}, recent: [], estimate: {} };
   /** This UTC month's day totals, read once per month: the monthly budget sums them. */
-  private month?: { id: string; days: Map<string, DayTotals> };
-  private queue: Promise<unknown> = Promise.resolve();
+  #month?: { id: string; days: Map<string, DayTotals> };
+  #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly state: DurableObjectState) {
+  readonly #state: DurableObjectState;
+
+  constructor(state: DurableObjectState) {
+    this.#state = state;
     void state.blockConcurrencyWhile(async () => {
-      this.counters = (await state.storage.get<Counters>('counters')) ?? this.counters;
+      this.#counters = (await state.storage.get<Counters>('counters')) ?? this.#counters;
     });
   }
 
@@ -40,23 +43,23 @@ export class KeyLedger {
     const op = new URL(request.url).pathname;
     const args = await request.json<any>();
     const run = (): Promise<unknown> =>
-      op === '/admit' ? this.admit(args.model, args.limits) : op === '/settle' ? this.settle(args.hold, args.runs) : this.usage(args.from, args.to);
-    const result = (this.queue = this.queue.then(run, run));
+      op === '/admit' ? this.#admit(args.model, args.limits) : op === '/settle' ? this.#settle(args.hold, args.runs) : this.#usage(args.from, args.to);
+    const result = (this.#queue = this.#queue.then(run, run));
     return Response.json((await result) ?? null);
   }
 
-  private async days(now: number): Promise<Map<string, DayTotals>> {
+  async #days(now: number): Promise<Map<string, DayTotals>> {
     const id = monthOf(now);
-    if (this.month?.id !== id) {
-      const listed = await this.state.storage.list<DayTotals>({ prefix: `d:${id}` });
-      this.month = { id, days: new Map([...listed].map(([k, v]) => [k.slice(2), v])) };
+    if (this.#month?.id !== id) {
+      const listed = await this.#state.storage.list<DayTotals>({ prefix: `d:${id}` });
+      this.#month = { id, days: new Map([...listed].map(([k, v]) => [k.slice(2), v])) };
     }
-    return this.month.days;
+    return this.#month.days;
   }
 
-  private async admit(model: string, limits: Limits): Promise<Admission> {
+  async #admit(model: string, limits: Limits): Promise<Admission> {
     const now = Date.now();
-    const c = this.counters;
+    const c = this.#counters;
     for (const [id, hold] of Object.entries(c.holds)) if (hold.until <= now) delete c.holds[id];
     c.recent = c.recent.filter((t) => t > now - MINUTE_MS);
     if (limits.rpm && c.recent.length >= limits.rpm) {
@@ -64,7 +67,7 @@ export class KeyLedger {
     }
     let room = Infinity;
     if (limits.daily_budget_usd || limits.monthly_budget_usd) {
-      const days = await this.days(now);
+      const days = await this.#days(now);
       const today = dayOf(now);
       const held = Object.values(c.holds).reduce((sum, h) => sum + h.usd, 0);
       const spentOn = (date: string) => Object.values(days.get(date) ?? {}).reduce((sum, s) => sum + s.cost, 0);
@@ -86,18 +89,18 @@ export class KeyLedger {
     const hold = crypto.randomUUID();
     c.holds[hold] = { usd, model, until: now + HOLD_MS };
     if (limits.rpm) c.recent.push(now);
-    void this.state.storage.put('counters', c);
+    void this.#state.storage.put('counters', c);
     return { ok: true, hold };
   }
 
-  private async settle(hold: string, runs: readonly SettledRun[]): Promise<void> {
+  async #settle(hold: string, runs: readonly SettledRun[]): Promise<void> {
     const now = Date.now();
-    const c = this.counters;
+    const c = this.#counters;
     const held = c.holds[hold];
     delete c.holds[hold];
     if (runs.length) {
       const today = dayOf(now);
-      const days = await this.days(now);
+      const days = await this.#days(now);
       const totals = days.get(today) ?? {};
       for (const { model, cost } of runs) {
         const spend = (totals[model] ??= { cost: 0, runs: 0, unpriced: 0 });
@@ -106,17 +109,17 @@ export class KeyLedger {
         else spend.cost = tidy(spend.cost + cost);
       }
       days.set(today, totals);
-      void this.state.storage.put(`d:${today}`, totals);
+      void this.#state.storage.put(`d:${today}`, totals);
       if (held) {
         const paid = tidy(runs.reduce((sum, r) => sum + (r.cost ?? 0), 0));
         c.estimate[held.model] = Math.max(c.estimate[held.model] ?? 0, paid);
       }
     }
-    void this.state.storage.put('counters', c);
+    void this.#state.storage.put('counters', c);
   }
 
-  private async usage(from: string, to: string): Promise<UsageDay[]> {
-    const listed = await this.state.storage.list<DayTotals>({ start: `d:${from}`, end: `d:${to}~` });
+  async #usage(from: string, to: string): Promise<UsageDay[]> {
+    const listed = await this.#state.storage.list<DayTotals>({ start: `d:${from}`, end: `d:${to}~` });
     return [...listed].map(([key, models]) => ({ date: key.slice(2), models }));
   }
 }

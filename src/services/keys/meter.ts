@@ -12,51 +12,54 @@ export const modelAllowed = (key: KeyRecord, model: string): boolean => key.mode
  * runs it paid for, and the settlement that turns the reservation into what was really spent.
  */
 export class KeyMeter {
-  private hold?: Promise<string>;
-  private readonly runs: SettledRun[] = [];
-  private settled = false;
+  #hold?: Promise<string>;
+  readonly #runs: SettledRun[] = [];
+  #settled = false;
 
-  constructor(
-    private readonly key: KeyRecord,
-    private readonly ledger: LedgerClient,
-  ) {}
+  readonly #key: KeyRecord;
+  readonly #ledger: LedgerClient;
+
+  constructor(key: KeyRecord, ledger: LedgerClient) {
+    this.#key = key;
+    this.#ledger = ledger;
+  }
 
   /** Before each upstream run: the model must be allowed; the first run reserves, later ones (n > 1, failover) share it. */
   async admit(model: string): Promise<void> {
-    if (!modelAllowed(this.key, model)) throw modelNotAllowed(this.key, model);
-    await (this.hold ??= this.reserve(model));
+    if (!modelAllowed(this.#key, model)) throw modelNotAllowed(this.#key, model);
+    await (this.#hold ??= this.#reserve(model));
   }
 
-  private async reserve(model: string): Promise<string> {
-    const { daily_budget_usd, monthly_budget_usd, rpm } = this.key;
+  async #reserve(model: string): Promise<string> {
+    const { daily_budget_usd, monthly_budget_usd, rpm } = this.#key;
     let admission;
     try {
-      admission = await this.ledger.admit(this.key.id, model, { daily_budget_usd, monthly_budget_usd, rpm });
+      admission = await this.#ledger.admit(this.#key.id, model, { daily_budget_usd, monthly_budget_usd, rpm });
     } catch (err) {
       // Failing closed: an unmetered managed key could spend past its budget.
       console.error(JSON.stringify({ level: 'error', msg: 'key ledger admit failed', error: String(err) }));
       throw ledgerUnavailable();
     }
-    if (!admission.ok) throw admissionRefused(this.key, admission, Date.now());
+    if (!admission.ok) throw admissionRefused(this.#key, admission, Date.now());
     return admission.hold;
   }
 
   /** Each finished upstream run's cost (the request's onCharge meter). */
   record(charge: Charge): void {
-    this.runs.push({ model: charge.model, cost: charge.cost });
+    this.#runs.push({ model: charge.model, cost: charge.cost });
   }
 
   /** Once the answer is over (sent, streamed to its end, cancelled or failed): the hold becomes what was spent. */
   async settle(): Promise<void> {
-    if (this.settled || !this.hold) return;
-    this.settled = true;
-    const hold = await this.hold.catch(() => undefined);
+    if (this.#settled || !this.#hold) return;
+    this.#settled = true;
+    const hold = await this.#hold.catch(() => undefined);
     if (!hold) return;
     try {
-      await this.ledger.settle(this.key.id, hold, this.runs);
+      await this.#ledger.settle(this.#key.id, hold, this.#runs);
     } catch (err) {
       // The hold lapses on its own (ledger-object.ts HOLD_MS); the spend is lost from the ledger, so say so.
-      console.error(JSON.stringify({ level: 'error', msg: 'key ledger settle failed', key: this.key.id, runs: this.runs, error: String(err) }));
+      console.error(JSON.stringify({ level: 'error', msg: 'key ledger settle failed', key: this.#key.id, runs: this.#runs, error: String(err) }));
     }
   }
 }

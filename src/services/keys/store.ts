@@ -15,44 +15,48 @@ const ID_PREFIX = 'id:';
  * the digest, for the admin API.
  */
 export class KeyStore {
-  private readonly cache = new Map<string, { record: KeyRecord | null; until: number }>();
+  readonly #cache = new Map<string, { record: KeyRecord | null; until: number }>();
 
-  constructor(private readonly kv: KVNamespace) {}
+  readonly #kv: KVNamespace;
+
+  constructor(kv: KVNamespace) {
+    this.#kv = kv;
+  }
 
   async byHash(hash: string): Promise<KeyRecord | null> {
-    const hit = this.cache.get(hash);
+    const hit = this.#cache.get(hash);
     if (hit && hit.until > Date.now()) return hit.record;
-    const record = await this.kv.get<KeyRecord>(PREFIX + hash, 'json');
-    if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
-    this.cache.set(hash, { record, until: Date.now() + CACHE_MS });
+    const record = await this.#kv.get<KeyRecord>(PREFIX + hash, 'json');
+    if (this.#cache.size >= CACHE_ENTRIES) this.#cache.clear();
+    this.#cache.set(hash, { record, until: Date.now() + CACHE_MS });
     return record;
   }
 
   /** By id through `id:<id>` (which holds the digest): a read, not a list, since KV lists lag behind writes. */
   async byId(id: string): Promise<KeyRecord | null> {
-    const hash = /^key_[0-9a-f]{16}$/.test(id) ? await this.kv.get(ID_PREFIX + id) : null;
-    return hash ? this.kv.get<KeyRecord>(PREFIX + hash, 'json') : null;
+    const hash = /^key_[0-9a-f]{16}$/.test(id) ? await this.#kv.get(ID_PREFIX + id) : null;
+    return hash ? this.#kv.get<KeyRecord>(PREFIX + hash, 'json') : null;
   }
 
   async list(): Promise<KeyRecord[]> {
     const names: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.kv.list({ prefix: PREFIX, cursor });
+      const page = await this.#kv.list({ prefix: PREFIX, cursor });
       names.push(...page.keys.map((k) => k.name));
       cursor = page.list_complete ? undefined : page.cursor;
     } while (cursor);
-    const records = await Promise.all(names.map((name) => this.kv.get<KeyRecord>(name, 'json')));
+    const records = await Promise.all(names.map((name) => this.#kv.get<KeyRecord>(name, 'json')));
     return records.filter((r): r is KeyRecord => r !== null).sort((a, b) => a.created_at - b.created_at);
   }
 
   async put(record: KeyRecord): Promise<void> {
-    await Promise.all([this.kv.put(PREFIX + record.hash, JSON.stringify(record)), this.kv.put(ID_PREFIX + record.id, record.hash)]);
-    this.cache.delete(record.hash);
+    await Promise.all([this.#kv.put(PREFIX + record.hash, JSON.stringify(record)), this.#kv.put(ID_PREFIX + record.id, record.hash)]);
+    this.#cache.delete(record.hash);
   }
 
   async delete(record: KeyRecord): Promise<void> {
-    await Promise.all([this.kv.delete(PREFIX + record.hash), this.kv.delete(ID_PREFIX + record.id)]);
-    this.cache.delete(record.hash);
+    await Promise.all([this.#kv.delete(PREFIX + record.hash), this.#kv.delete(ID_PREFIX + record.id)]);
+    this.#cache.delete(record.hash);
   }
 }

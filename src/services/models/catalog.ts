@@ -1,4 +1,4 @@
-import { ApiError, modelNotFound } from '../../errors';
+import { modelNotFound, modelNotSupported } from '../../errors';
 import { imageClassifier } from './images';
 import { modelRetired, plannedDeprecation, requiresPaidPlan, retiredIdFor, retiredOn, successorOf } from './lifecycle';
 import { DECISION_MODEL, ENDPOINT_OF, protocolsOf, type Protocol, type TaskClassifier } from './protocols';
@@ -78,43 +78,49 @@ const LIST_BODY_TTL_MS = 60_000;
 
 /** Live catalog with a per-isolate TTL cache, alias resolution and task-based classification. */
 export class Catalog {
-  private cached?: { at: number; models: CatalogModel[]; byName: Map<string, CatalogModel> };
-  private inflight?: Promise<CatalogModel[]>;
-  private readonly schemas = new Map<string, { until: number; schema: Promise<ModelSchema | null> }>();
+  #cached?: { at: number; models: CatalogModel[]; byName: Map<string, CatalogModel> };
+  #inflight?: Promise<CatalogModel[]>;
+  readonly #schemas = new Map<string, { until: number; schema: Promise<ModelSchema | null> }>();
   /** `/v1/models` answers as JSON text, per protocol filter, while the catalog they came from is current. */
-  private readonly listBodies = new Map<string, { models: CatalogModel[]; extra: readonly object[]; until: number; body: string }>();
+  readonly #listBodies = new Map<string, { models: CatalogModel[]; extra: readonly object[]; until: number; body: string }>();
   /** Alias moves already logged (one line each per isolate). */
-  private readonly moved = new Set<string>();
+  readonly #moved = new Set<string>();
 
-  constructor(
-    private readonly upstream: Upstream,
-    private readonly ttlMs: number,
-    private readonly aliases: Readonly<Record<string, string | readonly string[]>>,
-    private readonly transport: TransportKind,
-  ) {}
+  readonly #upstream: Upstream;
+  readonly #ttlMs: number;
+  readonly #aliases: Readonly<Record<string, string | readonly string[]>>;
+  readonly #transport: TransportKind;
+
+  // Private (#) members: esbuild shortens their names in the bundle, as it cannot shorten `private` ones.
+  constructor(upstream: Upstream, ttlMs: number, aliases: Readonly<Record<string, string | readonly string[]>>, transport: TransportKind) {
+    this.#upstream = upstream;
+    this.#ttlMs = ttlMs;
+    this.#aliases = aliases;
+    this.#transport = transport;
+  }
 
   async list(): Promise<CatalogModel[]> {
     const now = Date.now();
-    if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.models;
-    this.inflight ??= upstreamCall('catalog', () => this.upstream.models())
+    if (this.#cached && now - this.#cached.at < this.#ttlMs) return this.#cached.models;
+    this.#inflight ??= upstreamCall('catalog', () => this.#upstream.models())
       .then((models) => {
-        this.cached = { at: Date.now(), models, byName: new Map(models.map((m) => [m.name, m])) };
+        this.#cached = { at: Date.now(), models, byName: new Map(models.map((m) => [m.name, m])) };
         return models;
       })
       .catch((err) => {
         // A stale catalog beats an outage.
-        if (this.cached) return this.cached.models;
+        if (this.#cached) return this.#cached.models;
         throw err;
       })
       .finally(() => {
-        this.inflight = undefined;
+        this.#inflight = undefined;
       });
-    return this.inflight;
+    return this.#inflight;
   }
 
-  private async byName(): Promise<Map<string, CatalogModel>> {
+  async #byName(): Promise<Map<string, CatalogModel>> {
     await this.list();
-    return this.cached!.byName;
+    return this.#cached!.byName;
   }
 
   /**
@@ -126,10 +132,10 @@ export class Catalog {
     const models = await this.list();
     const key = protocol ?? '';
     const now = Date.now();
-    const hit = this.listBodies.get(key);
+    const hit = this.#listBodies.get(key);
     if (hit && hit.models === models && hit.extra === extra && now < hit.until) return hit.body;
     const body = JSON.stringify({ object: 'list', data: [...(await this.listFor(protocol)).map((m) => this.toOpenAI(m)), ...extra] });
-    this.listBodies.set(key, { models, extra, until: now + LIST_BODY_TTL_MS, body });
+    this.#listBodies.set(key, { models, extra, until: now + LIST_BODY_TTL_MS, body });
     return body;
   }
 
@@ -151,15 +157,15 @@ export class Catalog {
   }
 
   /** An alias's targets in order (MODEL_ALIASES may give a replacement chain); undefined when `requested` is no alias. Own keys only. */
-  private aliasChain(requested: string, extra?: RequestAliases): readonly string[] | undefined {
-    const aliases = extra && Object.hasOwn(extra, requested) ? extra : this.aliases;
+  #aliasChain(requested: string, extra?: RequestAliases): readonly string[] | undefined {
+    const aliases = extra && Object.hasOwn(extra, requested) ? extra : this.#aliases;
     if (!Object.hasOwn(aliases, requested)) return undefined;
     const target = aliases[requested]!;
     return typeof target === 'string' ? [target] : target;
   }
 
   /** The first live model down a retired id's successor chain, if the catalog has one. */
-  private successorIn(id: string, byName: Map<string, CatalogModel>): CatalogModel | undefined {
+  #successorIn(id: string, byName: Map<string, CatalogModel>): CatalogModel | undefined {
     let next = successorOf(id);
     for (let hops = 0; next && hops < 8; hops++) {
       const entry = byName.get(next);
@@ -169,10 +175,10 @@ export class Catalog {
     return undefined;
   }
 
-  private logMove(alias: string, from: string, to: string, why: string): void {
+  #logMove(alias: string, from: string, to: string, why: string): void {
     const key = `${alias}\n${to}`;
-    if (this.moved.has(key)) return;
-    this.moved.add(key);
+    if (this.#moved.has(key)) return;
+    this.#moved.add(key);
     console.warn(JSON.stringify({ level: 'warn', msg: 'model alias moved: its target is gone or retired', alias, from, to, via: why }));
   }
 
@@ -181,9 +187,9 @@ export class Catalog {
    * then the documented successor of its first target (logged once); a retired model named
    * directly is reported with its replacement.
    */
-  private lookup(requested: string, byName: Map<string, CatalogModel>, log = true, extra?: RequestAliases): Lookup {
-    const find = (name: string) => byName.get(name) ?? this.findShortName(byName, name);
-    const chain = this.aliasChain(requested, extra);
+  #lookup(requested: string, byName: Map<string, CatalogModel>, log = true, extra?: RequestAliases): Lookup {
+    const find = (name: string) => byName.get(name) ?? this.#findShortName(byName, name);
+    const chain = this.#aliasChain(requested, extra);
     if (chain) {
       const live: CatalogModel[] = [];
       for (const target of chain) {
@@ -192,28 +198,28 @@ export class Catalog {
       }
       const entry = live[0];
       if (entry) {
-        if (log && entry !== find(chain[0]!)) this.logMove(requested, chain[0]!, entry.name, 'replacement chain');
+        if (log && entry !== find(chain[0]!)) this.#logMove(requested, chain[0]!, entry.name, 'replacement chain');
         return { entry, fallbacks: live.slice(1).map((e) => e.name) };
       }
       const first = chain[0] ?? '';
-      const healed = this.successorIn(find(first)?.name ?? retiredIdFor(first) ?? first, byName);
-      if (healed && log) this.logMove(requested, first, healed.name, 'documented successor');
+      const healed = this.#successorIn(find(first)?.name ?? retiredIdFor(first) ?? first, byName);
+      if (healed && log) this.#logMove(requested, first, healed.name, 'documented successor');
       return { entry: healed };
     }
     const entry = find(requested);
     if (entry) {
       const day = retiredOn(entry.name, entry);
-      return day ? { retired: { day, replacement: this.successorIn(entry.name, byName)?.name } } : { entry };
+      return day ? { retired: { day, replacement: this.#successorIn(entry.name, byName)?.name } } : { entry };
     }
     const retiredId = retiredIdFor(requested);
     const day = retiredId && retiredOn(retiredId, undefined);
-    return day ? { retired: { day, replacement: this.successorIn(retiredId, byName)?.name } } : {};
+    return day ? { retired: { day, replacement: this.#successorIn(retiredId, byName)?.name } } : {};
   }
 
   /** The planned deprecation day of the model a client name leads to, from the cached catalog only (never a fetch). */
   plannedDeprecationOf(requested: string): string | undefined {
-    if (!this.cached) return undefined;
-    return plannedDeprecation(this.lookup(requested, this.cached.byName, false).entry);
+    if (!this.#cached) return undefined;
+    return plannedDeprecation(this.#lookup(requested, this.#cached.byName, false).entry);
   }
 
   /** The protocols a model serves: by task, refined per model for the tasks in TASK_CLASSIFIERS. */
@@ -225,25 +231,25 @@ export class Catalog {
   /** A model's `{input, output}` JSON schemas, cached per isolate like the catalog; null when there is none to read. */
   schema(id: string): Promise<ModelSchema | null> {
     const now = Date.now();
-    const hit = this.schemas.get(id);
+    const hit = this.#schemas.get(id);
     if (hit && now < hit.until) return hit.schema;
     const entry = {
-      until: now + this.ttlMs,
-      schema: this.upstream.schema(id).catch((err: unknown) => {
+      until: now + this.#ttlMs,
+      schema: this.#upstream.schema(id).catch((err: unknown) => {
         console.warn(JSON.stringify({ level: 'warn', msg: 'model schema unavailable', model: id, error: String(err) }));
         entry.until = Math.min(entry.until, Date.now() + SCHEMA_RETRY_MS);
         return null;
       }),
     };
     // Ids come from the catalog, or from clients while it is unreachable: keep the map bounded.
-    if (this.schemas.size >= 512) this.schemas.clear();
-    this.schemas.set(id, entry);
+    if (this.#schemas.size >= 512) this.#schemas.clear();
+    this.#schemas.set(id, entry);
     return entry.schema;
   }
 
   /** The catalog entry for a client model name (alias, full id or short name), if any; a retired model is a 410. */
   async describe(requested: string): Promise<CatalogModel | undefined> {
-    const found = this.lookup(requested, await this.byName());
+    const found = this.#lookup(requested, await this.#byName());
     if (found.retired) throw modelRetired(requested, found.retired.day, found.retired.replacement);
     return found.entry;
   }
@@ -252,41 +258,35 @@ export class Catalog {
   async resolve(requested: string, protocol: Protocol, aliases?: RequestAliases): Promise<ResolvedModel> {
     let byName: Map<string, CatalogModel>;
     try {
-      byName = await this.byName();
+      byName = await this.#byName();
     } catch (err) {
       // Catalog unreachable: let the upstream judge the model (5007 still maps to 404, 5028 to a retirement).
       console.warn(JSON.stringify({ level: 'warn', msg: 'model catalog unavailable', error: String(err) }));
-      const chain = this.aliasChain(requested, aliases) ?? [requested];
+      const chain = this.#aliasChain(requested, aliases) ?? [requested];
       return { requested, id: chain[0]!, fallbacks: chain.slice(1) };
     }
-    const found = this.lookup(requested, byName, true, aliases);
+    const found = this.#lookup(requested, byName, true, aliases);
     if (found.retired) throw modelRetired(requested, found.retired.day, found.retired.replacement);
     const entry = found.entry;
     if (!entry) throw modelNotFound(requested);
-    const chatless = protocol === 'openai-chat' && entry.task?.name === 'Text Generation' && !(await this.takesChat(entry));
+    const chatless = protocol === 'openai-chat' && entry.task?.name === 'Text Generation' && !(await this.#takesChat(entry));
     if (chatless || !(await this.protocolsFor(entry)).includes(protocol)) {
       const reason = chatless || DECISION_MODEL.test(entry.name)
         ? `The model \`${requested}\` is a decision model (it takes a state and typed questions, not messages), so it cannot be used with ${ENDPOINT_OF[protocol]}.`
         : await TASK_CLASSIFIERS[entry.task?.name]?.unsupported(entry, protocol, requested, this);
-      throw new ApiError(
-        400,
-        reason ?? `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`,
-        'invalid_request_error',
-        'model',
-        'model_not_supported',
-      );
+      throw modelNotSupported(reason ?? `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`);
     }
     return { requested, id: entry.name, entry, ...(found.fallbacks?.length && { fallbacks: found.fallbacks }) };
   }
 
   /** Whether a Text Generation model's schema (when one is readable) takes chat input. */
-  private async takesChat(entry: CatalogModel): Promise<boolean> {
+  async #takesChat(entry: CatalogModel): Promise<boolean> {
     const schema = await this.schema(entry.name);
     return !schema || isChatSchema(schema);
   }
 
   /** `llama-3.1-8b-instruct` or `meta/llama-3.1-8b-instruct` when exactly one catalog id ends with it. */
-  private findShortName(byName: Map<string, CatalogModel>, name: string): CatalogModel | undefined {
+  #findShortName(byName: Map<string, CatalogModel>, name: string): CatalogModel | undefined {
     if (name.startsWith('@') || name.length < 3) return undefined;
     let found: CatalogModel | undefined;
     for (const [id, model] of byName) {
@@ -303,7 +303,7 @@ export class Catalog {
       id: model.name,
       object: 'model',
       created: createdSeconds(model),
-      owned_by: this.transport === 'emulator' ? 'workers-ai-emulator' : (model.name.split('/')[1] ?? 'cloudflare'),
+      owned_by: this.#transport === 'emulator' ? 'workers-ai-emulator' : (model.name.split('/')[1] ?? 'cloudflare'),
       deprecation_date: plannedDeprecation(model) ?? null,
       requires_paid_plan: requiresPaidPlan(model),
     };
