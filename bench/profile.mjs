@@ -3,7 +3,7 @@
  * A CPU profile of one bench case inside workerd, through the V8 inspector (what
  * docs/benchmarks.md's "where the time goes" comes from):
  *
- *   node bench/profile.mjs [proxy|floor] <path> ['<json body>'] [requests]
+ *   node bench/profile.mjs [proxy|floor|loop|floor-loop] <path> ['<json body>'] [requests]
  *   node bench/profile.mjs proxy /v1/chat/completions '{"model":"@cf/meta/llama-3.1-8b-instruct","messages":[{"role":"user","content":"Hi"}],"stream":true}' 40
  *
  * Builds the bench Worker unminified (function names), starts it with the instant fake upstream
@@ -11,6 +11,8 @@
  * sequential requests and prints self and inclusive time per function, in µs per request. The
  * profiler slows everything down (3× or so) and its sampling is coarse: read the shares, not the
  * absolute figures. Run it through the project's Node 22 (`npx node bench/profile.mjs ...`).
+ * `loop` and `floor-loop` run the app (or the floor) 200 times per request, in-process.
+ * PROFILE_OUT=<file> also writes the raw profile (.cpuprofile JSON, for DevTools).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -69,6 +71,27 @@ try {
     ws.send(JSON.stringify({ id, method, params }));
   });
 
+  if (process.env.ALLOC) {
+    // ALLOC=1: where the bytes are allocated (V8's sampling heap profiler), per request.
+    await send('HeapProfiler.enable');
+    await send('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    for (let i = 0; i < N; i++) await request();
+    const { profile: heap } = (await send('HeapProfiler.stopSampling')).result;
+    const bytes = new Map();
+    const walk = (node, path) => {
+      const f = node.callFrame;
+      const here = `${f.functionName || '(anonymous)'}${f.url ? ` ${f.url.split('/').pop()}:${f.lineNumber + 1}` : ''}`;
+      const self = node.selfSize;
+      if (self) bytes.set(here, (bytes.get(here) ?? 0) + self);
+      for (const child of node.children ?? []) walk(child, path);
+    };
+    walk(heap.head, []);
+    const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+    console.log(`${side} ${path}: ${N} requests, about ${(total / N / 1024).toFixed(1)} KiB allocated per request (sampled)\n\nbytes/req  allocated by`);
+    for (const [k, v] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${(v / N).toFixed(0).padStart(9)}  ${k}`);
+    ws.close();
+    process.exit(0);
+  }
   await send('Profiler.enable');
   await send('Profiler.setSamplingInterval', { interval: 50 });
   await send('Profiler.start');
@@ -76,6 +99,7 @@ try {
   const { profile } = (await send('Profiler.stop')).result;
   ws.close();
 
+  if (process.env.PROFILE_OUT) (await import('node:fs')).writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);

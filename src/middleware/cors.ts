@@ -36,6 +36,8 @@ const build = (origins: '*' | readonly string[]) =>
     maxAge: 86400,
   });
 
+/** The Origin header is read only for a list of origins: `*` allows every one. */
+const pick = (origins: readonly string[], origin: string) => (origins.includes(origin) ? origin : null);
 
 /**
  * CORS from ALLOWED_ORIGINS; runs before auth so 401s (and every other error) carry the headers.
@@ -51,8 +53,7 @@ export const cors = createMiddleware<AppEnv>(async (c, next) => {
     return mw(c, next);
   }
   const origins = config.allowedOrigins;
-  const origin = c.req.header('origin') ?? '';
-  const allow = origins === '*' ? '*' : origins.includes(origin) ? origin : null;
+  const allow = origins === '*' ? '*' : pick(origins, c.req.header('origin') ?? '');
   await next();
   const headers = c.res.headers;
   if (allow) headers.set('access-control-allow-origin', allow);

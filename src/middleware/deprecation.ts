@@ -13,7 +13,7 @@ export const deprecation = createMiddleware<AppEnv>(async (c, next) => {
   if (!model || c.res.status >= 400) return;
   const { catalog } = c.get('services');
   // Ollama names carry a tag (`name:latest`).
-  const day = catalog.plannedDeprecationOf(model) ?? catalog.plannedDeprecationOf(model.replace(/:[^/:]*$/, ''));
+  const day = catalog.plannedDeprecationOf(model) ?? (model.includes(':') ? catalog.plannedDeprecationOf(model.replace(/:[^/:]*$/, '')) : undefined);
   if (!day) return;
   for (const [name, value] of Object.entries(deprecationHeaders(day))) c.res.headers.set(name, value);
 });

@@ -15,9 +15,14 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
   const requestId = `req_${uniqueHex()}`;
   c.set('requestId', requestId);
-  c.header('x-request-id', requestId);
-  // A misconfiguration throws here and is answered by the error handler (which keeps the header).
-  const shared = getServices(c.env);
+  let shared: ReturnType<typeof getServices>;
+  try {
+    shared = getServices(c.env);
+  } catch (err) {
+    // A misconfiguration, answered by the error handler: c.header puts the id on its response.
+    c.header('x-request-id', requestId);
+    throw err;
+  }
   const charges: Charge[] = [];
   let modelUsed: string | undefined;
   const scope = {
@@ -32,8 +37,9 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set('services', forRequest(shared, scope));
   await next();
   const headers = c.res.headers;
-  // Streaming routes build their Response directly, outside c.header's reach.
-  if (!headers.has('x-request-id')) headers.set('x-request-id', requestId);
+  // Set on the response rather than with c.header before next(): that made Hono build a Headers
+  // object for every response, and streaming routes build their Response outside its reach anyway.
+  headers.set('x-request-id', requestId);
   if (modelUsed && !headers.has('x-model-used')) headers.set('x-model-used', modelUsed);
   // A stream's cost is known only at its end (its last usage chunk carries it); a whole answer's now.
   const total = charges.length ? sumCosts(charges) : undefined;

@@ -14,10 +14,10 @@ function property(model: CatalogModel | undefined, id: string): unknown {
   return model?.properties?.find((p) => p.property_id === id)?.value;
 }
 
-/** The catalog's `planned_deprecation_date` as a UTC day (YYYY-MM-DD), when it has a valid one. */
 /** Per catalog entry: looked up on every request (resolving, the Deprecation header), read once. */
 const plannedDays = new WeakMap<CatalogModel, string | null>();
 
+/** The catalog's `planned_deprecation_date` as a UTC day (YYYY-MM-DD), when it has a valid one. */
 export function plannedDeprecation(model: CatalogModel | undefined): string | undefined {
   if (!model) return undefined;
   let day = plannedDays.get(model);
