@@ -174,14 +174,14 @@ export interface Delta {
  * function calls arrive as item events keyed by item id.
  */
 export class EventReader {
-  private readonly itemIndex = new Map<string, number>();
-  private readonly argsSeen = new Set<number>();
-  private sawText = false;
-  private sawReasoning = false;
+  readonly #itemIndex = new Map<string, number>();
+  readonly #argsSeen = new Set<number>();
+  #sawText = false;
+  #sawReasoning = false;
 
   read(event: Json): Delta {
     if (event.error) return { error: event.error };
-    if (typeof event.type === 'string') return this.responses(event);
+    if (typeof event.type === 'string') return this.#responses(event);
     if (Array.isArray(event.choices)) {
       const choice = event.choices[0];
       const delta = isObj(choice?.delta) ? choice.delta : undefined;
@@ -203,36 +203,36 @@ export class EventReader {
     };
   }
 
-  private responses(e: Json): Delta {
+  #responses(e: Json): Delta {
     switch (e.type) {
       case 'response.output_text.delta':
       case 'response.refusal.delta':
-        this.sawText = true;
+        this.#sawText = true;
         return { text: e.delta };
       case 'response.reasoning_text.delta':
       case 'response.reasoning_summary_text.delta':
-        this.sawReasoning = true;
+        this.#sawReasoning = true;
         return { reasoning: e.delta };
       case 'response.output_item.added':
       case 'response.output_item.done': {
         const item = e.item;
         if (!isObj(item) || item.type !== 'function_call') return {};
-        const index = typeof e.output_index === 'number' ? e.output_index : this.itemIndex.size;
-        const known = this.itemIndex.has(item.id ?? item.call_id);
-        this.itemIndex.set(item.id ?? item.call_id, index);
+        const index = typeof e.output_index === 'number' ? e.output_index : this.#itemIndex.size;
+        const known = this.#itemIndex.has(item.id ?? item.call_id);
+        this.#itemIndex.set(item.id ?? item.call_id, index);
         const call = known ? { index } : { index, id: item.call_id, function: { name: item.name } };
-        const args = this.argsSeen.has(index) || !item.arguments ? undefined : item.arguments;
-        if (args) this.argsSeen.add(index);
+        const args = this.#argsSeen.has(index) || !item.arguments ? undefined : item.arguments;
+        if (args) this.#argsSeen.add(index);
         return known && !args ? {} : { toolCalls: [{ ...call, function: { ...call.function, arguments: args } }] };
       }
       case 'response.function_call_arguments.delta': {
-        const index = this.itemIndex.get(e.item_id) ?? e.output_index ?? 0;
-        this.argsSeen.add(index);
+        const index = this.#itemIndex.get(e.item_id) ?? e.output_index ?? 0;
+        this.#argsSeen.add(index);
         return { toolCalls: [{ index, function: { arguments: e.delta } }] };
       }
       case 'response.completed':
       case 'response.incomplete':
-        return this.final(e.response);
+        return this.#final(e.response);
       case 'response.failed':
         return { error: e.response?.error ?? { message: 'The model failed to respond.' } };
       case 'error':
@@ -243,16 +243,16 @@ export class EventReader {
   }
 
   /** The closing response: usage, finish, and anything the events did not already carry. */
-  private final(r: unknown): Delta {
+  #final(r: unknown): Delta {
     if (!isObj(r)) return { end: true };
     const whole = readResponse(r);
     const delta: Delta = { usage: whole.usage, finish: whole.finish, end: true };
-    if (!this.sawText && whole.text) delta.text = whole.text;
-    if (!this.sawReasoning && whole.reasoning) delta.reasoning = whole.reasoning;
+    if (!this.#sawText && whole.text) delta.text = whole.text;
+    if (!this.#sawReasoning && whole.reasoning) delta.reasoning = whole.reasoning;
     const output: unknown[] = Array.isArray(r.output) ? r.output : [];
     const calls: unknown[] = [];
     output.forEach((item, index) => {
-      if (!isObj(item) || item.type !== 'function_call' || this.itemIndex.has(item.id ?? item.call_id)) return;
+      if (!isObj(item) || item.type !== 'function_call' || this.#itemIndex.has(item.id ?? item.call_id)) return;
       calls.push({ index, id: item.call_id, function: { name: item.name, arguments: item.arguments } });
     });
     if (calls.length) delta.toolCalls = calls;

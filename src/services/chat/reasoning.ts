@@ -21,63 +21,67 @@ export interface Split {
  * tag (deepseek-r1-distill and qwq put `<think>` in the prompt template, not the output).
  */
 export class ThinkSplitter {
-  private state: 'start' | 'think' | 'gap' | 'answer' = 'start';
-  private held = '';
+  #state: 'start' | 'think' | 'gap' | 'answer' = 'start';
+  #held = '';
   /** Nothing of the reasoning has been emitted yet: its leading whitespace is dropped. */
-  private thinkLead = true;
+  #thinkLead = true;
 
-  constructor(private implicit: boolean) {}
+  #implicit: boolean;
+
+  constructor(implicit: boolean) {
+    this.#implicit = implicit;
+  }
 
   /** The upstream separates reasoning itself: only an explicit `<think>` in the text is reasoning. */
   explicitOnly(): void {
-    this.implicit = false;
+    this.#implicit = false;
   }
 
   push(text: string): Split {
     const out: Split = { reasoning: '', content: '' };
-    if (this.state === 'answer') {
+    if (this.#state === 'answer') {
       out.content = text;
       return out;
     }
-    let rest = this.held + text;
-    this.held = '';
-    if (this.state === 'start') {
+    let rest = this.#held + text;
+    this.#held = '';
+    if (this.#state === 'start') {
       const lead = rest.trimStart();
       if (lead.startsWith(OPEN)) {
-        this.state = 'think';
+        this.#state = 'think';
         rest = lead.slice(OPEN.length);
       } else if (OPEN.startsWith(lead)) {
-        this.held = rest; // Whitespace or a partial "<think": undecided yet.
+        this.#held = rest; // Whitespace or a partial "<think": undecided yet.
         return out;
       } else {
-        this.state = this.implicit ? 'think' : 'answer';
-        if (this.state === 'answer') {
+        this.#state = this.#implicit ? 'think' : 'answer';
+        if (this.#state === 'answer') {
           out.content = rest;
           return out;
         }
       }
     }
-    if (this.state === 'think') {
-      if (this.thinkLead) {
+    if (this.#state === 'think') {
+      if (this.#thinkLead) {
         rest = rest.trimStart();
         if (!rest) return out;
-        this.thinkLead = false;
+        this.#thinkLead = false;
       }
       const end = rest.indexOf(CLOSE);
       if (end === -1) {
         const keep = partialTail(rest, CLOSE);
         out.reasoning = rest.slice(0, rest.length - keep);
-        this.held = rest.slice(rest.length - keep);
+        this.#held = rest.slice(rest.length - keep);
         return out;
       }
       out.reasoning = rest.slice(0, end).trimEnd();
-      this.state = 'gap';
+      this.#state = 'gap';
       rest = rest.slice(end + CLOSE.length);
     }
     // 'gap': the whitespace between </think> and the answer is dropped.
     const answer = rest.trimStart();
     if (answer) {
-      this.state = 'answer';
+      this.#state = 'answer';
       out.content = answer;
     }
     return out;
@@ -85,10 +89,10 @@ export class ThinkSplitter {
 
   /** What is still held back, at the end of the text. */
   flush(): Split {
-    const held = this.held;
-    this.held = '';
-    if (this.state === 'think') return { reasoning: held, content: '' };
-    return { reasoning: '', content: this.state === 'start' ? held.trimStart() : '' };
+    const held = this.#held;
+    this.#held = '';
+    if (this.#state === 'think') return { reasoning: held, content: '' };
+    return { reasoning: '', content: this.#state === 'start' ? held.trimStart() : '' };
   }
 }
 

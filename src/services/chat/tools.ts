@@ -112,12 +112,16 @@ export function toolInputs(req: ChatCompletionRequest, profile: ChatProfile): Js
  * send. Output indexes are dense and in order of appearance.
  */
 export class ToolCallStream {
-  private readonly byKey = new Map<string, number>();
-  private lastKey: string | undefined;
-  private unnamed = 0;
+  readonly #byKey = new Map<string, number>();
+  #lastKey: string | undefined;
+  #unnamed = 0;
   count = 0;
 
-  constructor(private readonly parallel: boolean) {}
+  readonly #parallel: boolean;
+
+  constructor(parallel: boolean) {
+    this.#parallel = parallel;
+  }
 
   push(raw: unknown, emit: (delta: ToolCallDelta) => void): void {
     if (!Array.isArray(raw)) return;
@@ -129,17 +133,17 @@ export class ToolCallStream {
       const args = fn.arguments ?? t.arguments;
       const id = typeof t.id === 'string' && t.id ? t.id : undefined;
       if (!id && !name && (args == null || args === '')) continue;
-      const key = typeof t.index === 'number' ? `i${t.index}` : name || id ? `n${this.unnamed++}` : this.lastKey;
+      const key = typeof t.index === 'number' ? `i${t.index}` : name || id ? `n${this.#unnamed++}` : this.#lastKey;
       if (key === undefined) continue;
-      this.lastKey = key;
-      let index = this.byKey.get(key);
+      this.#lastKey = key;
+      let index = this.#byKey.get(key);
       if (index === undefined) {
         index = this.count++;
-        this.byKey.set(key, index);
-        if (index > 0 && !this.parallel) continue;
+        this.#byKey.set(key, index);
+        if (index > 0 && !this.#parallel) continue;
         emit({ index, id: id ?? newCallId(), type: 'function', function: { name: name ?? '', arguments: '' } });
       }
-      if (index > 0 && !this.parallel) continue;
+      if (index > 0 && !this.#parallel) continue;
       const text = args == null || args === '' ? '' : argumentsText(args);
       if (text) emit({ index, function: { arguments: text } });
     }
@@ -147,6 +151,6 @@ export class ToolCallStream {
 
   /** Calls actually sent to the client. */
   get emitted(): number {
-    return this.parallel ? this.count : Math.min(this.count, 1);
+    return this.#parallel ? this.count : Math.min(this.count, 1);
   }
 }
