@@ -246,6 +246,8 @@ export const MAX_COPIES = 8;
  * schema (or family) takes `n` (one prompt, one usage, one charge), else n calls.
  */
 export function runsOf(plans: readonly ChatPlan[], n: number): Run[] {
+  // One choice, the common case: one run per plan, without flatMap and Array.from per request.
+  if (n === 1) return plans.map((plan) => ({ plan, copy: 0, choices: 1 }));
   return plans.flatMap((plan) => {
     if (n > 1 && takesN(plan)) return [{ plan, copy: 0, choices: n }];
     if (n > MAX_COPIES) throw invalidValue('n', `The model \`${plan.model.requested}\` gives one choice per call, so the proxy runs it n times: n may be at most ${MAX_COPIES} for it.`);
