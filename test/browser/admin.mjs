@@ -3,44 +3,19 @@
 // with the local KV namespace and KeyLedger Durable Object of wrangler.dev.toml: enters the admin
 // key, creates a managed key with a budget, chats with it (from Node, as a client would), then
 // checks that the spend chart draws the day's bars, and disables the key. Run by `npm test`.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { findChromium, launchArgs } from '../support/chromium.mjs';
-import { root, startDevServer } from '../support/dev-server.mjs';
+import { runBrowserTest } from '../support/browser.mjs';
 
 const ADMIN = `sk-admin-${Math.random().toString(36).slice(2)}`;
 // Priced in the emulator's catalog (the published price), so the chart has a bar to draw.
 const MODEL = '@cf/meta/llama-3.3-70b-instruct-fp8-fast';
-const found = await findChromium();
-const userDataDir = mkdtempSync(join(tmpdir(), 'admin-test-profile-'));
-const server = await startDevServer(['AI_TRANSPORT:emulator', `ADMIN_API_KEY:${ADMIN}`]);
-const base = server.url;
 
-let browser;
-let failed = false;
-const step = (name) => console.log(`admin page test: ${name}`);
-const chat = (secret) =>
-  fetch(`${base}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hello from the admin page test' }] }),
-  });
-try {
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: found.executablePath,
-    env: found.env,
-    args: launchArgs(userDataDir).filter((a) => !a.startsWith('--user-data-dir=')),
-  });
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  const problems = [];
-  // Offline: the page may load nothing but the Worker itself (no CDN, no font, no analytics).
-  await browser.route((url) => url.origin !== new URL(base).origin && url.protocol !== 'data:', (route) => {
-    problems.push(`request outside the Worker: ${route.request().url()}`);
-    return route.abort();
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+await runBrowserTest({ name: 'admin', label: 'admin page test', devVars: ['AI_TRANSPORT:emulator', `ADMIN_API_KEY:${ADMIN}`] }, async ({ page, base, step, screenshot }) => {
+  const chat = (secret) =>
+    fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hello from the admin page test' }] }),
+    });
 
   await page.goto(`${base}/admin`);
   await page.fill('#admin-key', 'wrong');
@@ -88,17 +63,5 @@ try {
   if (refused.status !== 401) throw new Error(`a disabled key answered ${refused.status}`);
   step('disabled from the page: the key now gets 401');
 
-  mkdirSync(join(root, 'test', 'browser', 'out'), { recursive: true });
-  await page.screenshot({ path: join(root, 'test', 'browser', 'out', 'admin.png'), fullPage: true });
-  if (problems.length) throw new Error(problems.join('\n'));
-  console.log('1 passed, 0 failed');
-} catch (err) {
-  failed = true;
-  console.error(`admin page test failed: ${err.stack ?? err}`);
-  console.log('0 passed, 1 failed');
-} finally {
-  await browser?.close();
-  server.stop();
-  rmSync(userDataDir, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+  await screenshot('admin');
+});

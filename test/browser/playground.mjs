@@ -3,31 +3,11 @@
 // loads the model list, chats with streaming, generates an image. Run by `npm test`.
 // The browser is the Chromium inside the npm package @sparticuz/chromium (nothing to install), or
 // the one CHROMIUM_PATH names (test/support/chromium.mjs).
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { findChromium, launchArgs } from '../support/chromium.mjs';
-import { root, startDevServer } from '../support/dev-server.mjs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { runBrowserTest } from '../support/browser.mjs';
 
-const found = await findChromium();
-const userDataDir = mkdtempSync(join(tmpdir(), 'playground-test-profile-'));
-
-const server = await startDevServer(['AI_TRANSPORT:emulator']);
-const base = server.url;
-
-let browser;
-let failed = false;
-const step = (name) => console.log(`browser test: ${name}`);
-try {
-  // launchPersistentContext: the profile is a fresh directory of ours (Playwright's launch() would
-  // refuse a --user-data-dir argument).
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: found.executablePath,
-    env: found.env,
-    args: launchArgs(userDataDir).filter((a) => !a.startsWith('--user-data-dir=')),
-  });
-  browser = context;
+const options = { name: 'playground', label: 'browser test', devVars: ['AI_TRANSPORT:emulator'], allowProtocols: ['data:', 'blob:'], consoleErrors: true };
+await runBrowserTest(options, async ({ context, page, base, found, step, screenshot }) => {
   // Which executable really runs, and where its NSS comes from: the kernel's word for it
   // (/proc/<pid>/exe and /proc/<pid>/maps of this process's children).
   const children = readdirSync('/proc')
@@ -40,15 +20,6 @@ try {
   if (found.source !== 'CHROMIUM_PATH' && !children.some((p) => p.exe === realpathSync(found.executablePath))) {
     throw new Error(`expected ${found.executablePath} to run, saw ${children.map((p) => p.exe).join(', ')}`);
   }
-  const page = context.pages()[0] ?? (await context.newPage());
-  const problems = [];
-  // Offline: the pages may load nothing but the Worker itself (no CDN, no font, no analytics).
-  await context.route((url) => url.origin !== new URL(base).origin && url.protocol !== 'data:' && url.protocol !== 'blob:', (route) => {
-    problems.push(`request outside the Worker: ${route.request().url()}`);
-    return route.abort();
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
 
   await page.goto(`${base}/`);
   step('page loaded');
@@ -128,8 +99,7 @@ try {
     step('no image models listed: image generation not exercised');
   }
 
-  mkdirSync(join(root, 'test', 'browser', 'out'), { recursive: true });
-  await page.screenshot({ path: join(root, 'test', 'browser', 'out', 'playground.png'), fullPage: true });
+  await screenshot('playground');
   await page.goto(`${base}/docs`);
   const heading = await page.textContent('h1');
   step(`docs page: ${heading}`);
@@ -150,15 +120,4 @@ try {
   const speechTry = await tryIt('post--v1-audio-speech');
   if (!/^200 .*audio\//.test(speechTry.status) || !(await page.locator('article#post--v1-audio-speech .out audio').count())) throw new Error(`docs try-it (speech): ${speechTry.status}`);
   step(`docs try-it: embeddings ${embed.status}; chat ${chatTry.status}; speech ${speechTry.status}`);
-  if (problems.length) throw new Error(problems.join('\n'));
-  console.log('1 passed, 0 failed');
-} catch (err) {
-  failed = true;
-  console.error(`browser test failed: ${err.stack ?? err}`);
-  console.log('0 passed, 1 failed');
-} finally {
-  await browser?.close();
-  server.stop();
-  rmSync(userDataDir, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});
