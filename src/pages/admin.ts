@@ -5,23 +5,11 @@
  * Self-contained (no CDN, no external asset); a constant string built into the static assets.
  * Every value from the API is put in with textContent, never as HTML.
  */
-export const ADMIN_HTML = /* html */ `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Workers AI OpenAI proxy: admin</title>
-<style>
-  :root { color-scheme: light dark; --accent: #f38020; font-family: system-ui, sans-serif; }
-  body { max-width: 72rem; margin: 0 auto; padding: 1rem; line-height: 1.45; }
-  header { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; justify-content: space-between; }
-  h1 { font-size: 1.3rem; margin: 0; }
-  fieldset { border: 1px solid #8884; border-radius: .5rem; margin: 1rem 0; }
-  label { display: inline-flex; gap: .4rem; align-items: center; margin: .25rem .75rem .25rem 0; }
+import { pageStart } from './chrome';
+
+export const ADMIN_HTML = /* html */ `${pageStart('admin', '72rem')}
   input, select, button { font: inherit; padding: .3rem .5rem; }
   input[type=number] { width: 7rem; }
-  button { background: var(--accent); color: #fff; border: 0; border-radius: .35rem; cursor: pointer; }
   button.plain { background: #8884; color: inherit; }
   table { border-collapse: collapse; width: 100%; font-size: .92rem; }
   th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #8883; vertical-align: top; }

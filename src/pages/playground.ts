@@ -4,23 +4,11 @@
  * vision models), generates images, speaks a text and compares two texts by embedding similarity,
  * all through this Worker's own API. A constant string: nothing is computed per request.
  */
-export const PLAYGROUND_HTML = /* html */ `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Workers AI OpenAI proxy: playground</title>
-<style>
-  :root { color-scheme: light dark; --accent: #f38020; font-family: system-ui, sans-serif; }
-  body { max-width: 60rem; margin: 0 auto; padding: 1rem; line-height: 1.45; }
-  header { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; justify-content: space-between; }
-  h1 { font-size: 1.3rem; margin: 0; }
-  fieldset { border: 1px solid #8884; border-radius: .5rem; margin: 1rem 0; }
-  label { display: inline-flex; gap: .4rem; align-items: center; margin: .25rem .75rem .25rem 0; }
+import { pageStart } from './chrome';
+
+export const PLAYGROUND_HTML = /* html */ `${pageStart('playground', '60rem')}
   input, select, textarea, button { font: inherit; padding: .35rem .5rem; }
   textarea { width: 100%; box-sizing: border-box; }
-  button { background: var(--accent); color: #fff; border: 0; border-radius: .35rem; cursor: pointer; }
   button:disabled { opacity: .5; cursor: default; }
   #transcript { white-space: pre-wrap; border: 1px solid #8884; border-radius: .5rem; padding: .75rem; min-height: 6rem; }
   .user { font-weight: 600; margin-top: .5rem; }
