@@ -89,3 +89,12 @@ export async function sseEvents(res: Response): Promise<SseEvent[]> {
       return data === '[DONE]' ? { data } : { data, json: JSON.parse(data) };
     });
 }
+
+/** The chunks of an OpenAI chat stream: strict SSE framing, `[DONE]` last, every chunk valid by OpenAI's spec. */
+export async function chatChunks(res: Response): Promise<any[]> {
+  const events = await sseEvents(res);
+  if (events.at(-1)?.data !== '[DONE]') throw new Error(`the stream does not end with [DONE]: ${JSON.stringify(events.at(-1))}`);
+  const chunks = events.slice(0, -1).map((e) => e.json);
+  for (const c of chunks) expectSchema('CreateChatCompletionStreamResponse', c);
+  return chunks;
+}

@@ -4,8 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../../../src/env';
-import { expectSchema } from '../../openapi/validate';
-import { jsonOf, postJson, sseEvents } from '../../support/http';
+import { jsonOf, postJson, sseEvents, chatChunks } from '../../support/http';
 
 const env = { LOG_REQUESTS: 'false' } as Env;
 const tools = [
@@ -18,10 +17,7 @@ const chat = (body: Record<string, unknown>) => postJson(env, '/v1/chat/completi
 
 async function chunksOf(res: Response) {
   expect(res.status).toBe(200);
-  const events = await sseEvents(res);
-  expect(events.at(-1)!.data).toBe('[DONE]');
-  const chunks = events.slice(0, -1).map((e) => e.json);
-  for (const c of chunks) expectSchema('CreateChatCompletionStreamResponse', c);
+  const chunks = await chatChunks(res);
   const deltas = chunks.map((c) => c.choices[0]?.delta ?? {});
   const args: string[] = [];
   for (const d of deltas) for (const t of d.tool_calls ?? []) args[t.index] = (args[t.index] ?? '') + (t.function.arguments ?? '');

@@ -8,10 +8,9 @@ import reasoningJson from '../../fixtures/workers-ai/chat-completion-reasoning.j
 import reasoningSse from '../../fixtures/workers-ai/chunks-reasoning-usage.sse?raw';
 import toolSse from '../../fixtures/workers-ai/chunks-tool-call.sse?raw';
 import legacySse from '../../fixtures/workers-ai/legacy-empty-tool-calls.sse?raw';
-import { expectSchema } from '../../openapi/validate';
 import { catalogModel, TEST_CATALOG } from '../../support/catalog';
 import { fakeAI } from '../../support/fake-ai';
-import { bindingEnv, jsonOf, postJson, sseEvents } from '../../support/http';
+import { bindingEnv, jsonOf, postJson, chatChunks } from '../../support/http';
 
 const enc = new TextEncoder();
 /** The fixture's bytes as the binding streams them, cut into 37-byte pieces so events straddle reads. */
@@ -38,10 +37,7 @@ async function streamed(model: string, text: string, body: Record<string, unknow
   const ai = fakeAI(() => replay(text), catalog);
   const res = await postJson(bindingEnv(ai), '/v1/chat/completions', { model, ...question, stream: true, stream_options: { include_usage: true }, ...body });
   expect(res.status).toBe(200);
-  const events = await sseEvents(res);
-  expect(events.at(-1)!.data).toBe('[DONE]');
-  const chunks = events.slice(0, -1).map((e) => e.json);
-  for (const c of chunks) expectSchema('CreateChatCompletionStreamResponse', c);
+  const chunks = await chatChunks(res);
   return chunks;
 }
 

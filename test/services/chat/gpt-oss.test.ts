@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectSchema } from '../../openapi/validate';
 import { fakeAI } from '../../support/fake-ai';
-import { bindingEnv, jsonOf, postJson, sseEvents } from '../../support/http';
+import { bindingEnv, jsonOf, postJson, sseEvents, chatChunks } from '../../support/http';
 
 const OSS = '@cf/openai/gpt-oss-120b';
 const chat = (ai: ReturnType<typeof fakeAI>, body: Record<string, unknown>) =>
@@ -127,9 +127,7 @@ describe('gpt-oss: stream', () => {
         { type: 'response.completed', response: response([reasoningItem, { type: 'message', content: [{ type: 'output_text', text: 'Sunny' }] }]) },
       ]),
     );
-    const events = await sseEvents(await chat(ai, { stream: true, stream_options: { include_usage: true } }));
-    const chunks = events.slice(0, -1).map((e) => e.json);
-    for (const c of chunks) expectSchema('CreateChatCompletionStreamResponse', c);
+    const chunks = await chatChunks(await chat(ai, { stream: true, stream_options: { include_usage: true } }));
     const deltas = chunks.map((c) => c.choices[0]?.delta ?? {});
     expect(deltas.map((d) => d.reasoning_content ?? '').join('')).toBe('Thinking.');
     expect(deltas.map((d) => d.content ?? '').join('')).toBe('Sunny');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectSchema } from '../../openapi/validate';
 import { fakeAI, sseStream, tokenStream, gatedStream, failingStream } from '../../support/fake-ai';
-import { bindingEnv, expectError, jsonOf, postJson, sseEvents } from '../../support/http';
+import { bindingEnv, expectError, jsonOf, postJson, sseEvents, chatChunks } from '../../support/http';
 
 const MODEL = '@cf/meta/llama-3.1-8b-instruct';
 const chat = (env: ReturnType<typeof bindingEnv>, body: Record<string, unknown>) =>
@@ -153,10 +153,7 @@ describe('POST /v1/chat/completions (stream)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
-    const events = await sseEvents(res);
-    expect(events.at(-1)!.data).toBe('[DONE]');
-    const chunks = events.slice(0, -1).map((e) => e.json);
-    for (const chunk of chunks) expectSchema('CreateChatCompletionStreamResponse', chunk);
+    const chunks = await chatChunks(res);
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
     expect(new Set(chunks.map((c) => c.created)).size).toBe(1);
     expect(chunks.every((c) => c.object === 'chat.completion.chunk' && c.model === MODEL)).toBe(true);
@@ -169,9 +166,7 @@ describe('POST /v1/chat/completions (stream)', () => {
 
   it('stream_options.include_usage adds a usage chunk with empty choices before [DONE]', async () => {
     const ai = fakeAI(() => tokenStream(['a', 'b'], { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 }));
-    const events = await sseEvents(await chat(bindingEnv(ai), { stream: true, stream_options: { include_usage: true } }));
-    const chunks = events.slice(0, -1).map((e) => e.json);
-    for (const chunk of chunks) expectSchema('CreateChatCompletionStreamResponse', chunk);
+    const chunks = await chatChunks(await chat(bindingEnv(ai), { stream: true, stream_options: { include_usage: true } }));
     const last = chunks.at(-1);
     expect(last.choices).toEqual([]);
     expect(last.usage).toEqual({ prompt_tokens: 9, completion_tokens: 2, total_tokens: 11, cost: null, neurons: null });

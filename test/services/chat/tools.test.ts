@@ -1,8 +1,7 @@
 /** Tool calling through /v1/chat/completions, against each shape Workers AI answers in. */
 import { describe, expect, it } from 'vitest';
-import { expectSchema } from '../../openapi/validate';
 import { fakeAI, sseStream } from '../../support/fake-ai';
-import { bindingEnv, expectError, jsonOf, postJson, sseEvents } from '../../support/http';
+import { bindingEnv, expectError, jsonOf, postJson, chatChunks } from '../../support/http';
 
 const LLAMA33 = '@cf/meta/llama-3.3-70b-instruct-fp8-fast';
 const SCOUT = '@cf/meta/llama-4-scout-17b-16e-instruct';
@@ -24,10 +23,7 @@ const chat = (ai: ReturnType<typeof fakeAI>, body: Record<string, unknown>) =>
 /** The chunks of a stream (spec-checked), and its tool calls assembled from the deltas. */
 async function streamed(res: Response) {
   expect(res.status).toBe(200);
-  const events = await sseEvents(res);
-  expect(events.at(-1)!.data).toBe('[DONE]');
-  const chunks = events.slice(0, -1).map((e) => e.json);
-  for (const c of chunks) expectSchema('CreateChatCompletionStreamResponse', c);
+  const chunks = await chatChunks(res);
   const calls: { id: string; name: string; args: string }[] = [];
   for (const c of chunks) {
     for (const d of c.choices[0]?.delta?.tool_calls ?? []) {
