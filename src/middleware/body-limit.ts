@@ -37,15 +37,14 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<v
  */
 export const bodyLimit = createMiddleware<AppEnv>(async (c, next) => {
   const raw = c.req.raw;
+  const max = c.get('services').config.maxBodyBytes;
   // The header first: reading `raw.body` makes the runtime build the body's stream object.
   const declared = raw.headers.get('content-length');
   if (declared !== null && !raw.headers.has('transfer-encoding')) {
-    const max = c.get('services').config.maxBodyBytes;
     if (Number(declared) > max) throw tooLarge(max);
     return next();
   }
   if (!raw.body) return next();
-  const max = c.get('services').config.maxBodyBytes;
   const reader = raw.body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
