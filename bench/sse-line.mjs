@@ -2,9 +2,13 @@
 /**
  * `npm run bench:sse`: the cost of one long SSE line in src/lib/sse.ts's SseDecoder, fed in 1 KiB
  * chunks (as a network delivers it), at 1, 2.5, 5 and 10 MB, against the same bytes as 1 KiB events.
- * Linear parsing shows as a flat ms-per-MB column. Runs under the project's Node 22 (type stripping).
+ * Linear parsing shows as a flat ms-per-MB column. Runs under the project's Node 22: src/lib/sse.ts
+ * is bundled with esbuild first, since Node cannot load the project's extensionless imports.
  */
-import { SseDecoder } from '../src/lib/sse.ts';
+import { build } from 'esbuild';
+
+const bundled = await build({ entryPoints: [new URL('../src/lib/sse.ts', import.meta.url).pathname], bundle: true, write: false, format: 'esm', platform: 'neutral' });
+const { SseDecoder } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
 
 const CHUNK = 1024;
 const MB = 1_000_000;
