@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { _coercedNumber } from 'zod/v4/core';
-import { numberIn } from './common';
+import { looseObject, numberIn, object } from './common';
 
 /**
  * Multipart fields arrive as strings: numbers are coerced, arrays are the repeated
@@ -13,7 +13,7 @@ const formNumber = (min: number, max: number) => _coercedNumber(z.ZodMiniNumber)
 export const TRANSCRIPTION_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt', 'diarized_json'] as const;
 export const TRANSLATION_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt'] as const;
 
-export const TranscriptionForm = z.object({
+export const TranscriptionForm = object({
   model: z.string().check(z.minLength(1)),
   language: z.optional(z.string()),
   prompt: z.optional(z.string()),
@@ -31,7 +31,7 @@ export const TranscriptionForm = z.object({
 });
 export type TranscriptionForm = z.infer<typeof TranscriptionForm>;
 
-export const TranslationForm = z.object({
+export const TranslationForm = object({
   model: z.string().check(z.minLength(1)),
   prompt: z.optional(z.string()),
   response_format: z.optional(z.enum(TRANSLATION_FORMATS)),
@@ -57,10 +57,10 @@ export const UNSUPPORTED_TRANSCRIPTION_FIELDS = ['include', 'chunking_strategy',
 export const SPEECH_FORMATS = ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'] as const;
 export type SpeechFormat = (typeof SPEECH_FORMATS)[number];
 
-export const SpeechRequest = z.looseObject({
+export const SpeechRequest = looseObject({
   model: z.string().check(z.minLength(1)),
   input: z.string().check(z.minLength(1), z.maxLength(4096)),
-  voice: z.union([z.string().check(z.minLength(1)), z.looseObject({ id: z.string().check(z.minLength(1)) })]),
+  voice: z.union([z.string().check(z.minLength(1)), looseObject({ id: z.string().check(z.minLength(1)) })]),
   instructions: z.optional(z.string()),
   response_format: z.optional(z.enum(SPEECH_FORMATS)),
   speed: z.optional(numberIn(0.25, 4)),

@@ -1,36 +1,36 @@
 import * as z from 'zod/mini';
-import { int, numberIn, optionalNullable, recordOf, StopSequences, tagged, TopK } from './common';
+import { int, looseObject, numberIn, optionalNullable, recordOf, StopSequences, tagged, TopK } from './common';
 
-const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
-const ImagePart = z.looseObject({
+const TextPart = looseObject({ type: z.literal('text'), text: z.string() });
+const ImagePart = looseObject({
   type: z.literal('image_url'),
-  image_url: z.union([z.string(), z.looseObject({ url: z.string(), detail: z.optional(z.string()) })]),
+  image_url: z.union([z.string(), looseObject({ url: z.string(), detail: z.optional(z.string()) })]),
 });
-const RefusalPart = z.looseObject({ type: z.literal('refusal'), refusal: z.string() });
+const RefusalPart = looseObject({ type: z.literal('refusal'), refusal: z.string() });
 // Audio and file parts are recognised so the error can say they are unsupported, not "invalid".
-const OtherPart = z.looseObject({ type: z.enum(['input_audio', 'file']) });
+const OtherPart = looseObject({ type: z.enum(['input_audio', 'file']) });
 
 const TextContent = z.union([z.string(), z.array(TextPart)]);
 export const UserContent = z.union([z.string(), z.array(tagged('type', [TextPart, ImagePart, OtherPart]))]);
 
-const ToolCall = z.looseObject({
+const ToolCall = looseObject({
   id: z.string(),
   type: z.literal('function'),
-  function: z.looseObject({ name: z.string(), arguments: z.string() }),
+  function: looseObject({ name: z.string(), arguments: z.string() }),
 });
 
-const SystemMessage = z.looseObject({ role: z.literal('system'), content: TextContent, name: z.optional(z.string()) });
-const DeveloperMessage = z.looseObject({ role: z.literal('developer'), content: TextContent, name: z.optional(z.string()) });
-const UserMessage = z.looseObject({ role: z.literal('user'), content: UserContent, name: z.optional(z.string()) });
-const AssistantMessage = z.looseObject({
+const SystemMessage = looseObject({ role: z.literal('system'), content: TextContent, name: z.optional(z.string()) });
+const DeveloperMessage = looseObject({ role: z.literal('developer'), content: TextContent, name: z.optional(z.string()) });
+const UserMessage = looseObject({ role: z.literal('user'), content: UserContent, name: z.optional(z.string()) });
+const AssistantMessage = looseObject({
   role: z.literal('assistant'),
   content: optionalNullable(z.union([z.string(), z.array(tagged('type', [TextPart, RefusalPart]))])),
   tool_calls: optionalNullable(z.array(ToolCall)),
   reasoning_content: optionalNullable(z.string()),
   name: z.optional(z.string()),
 });
-const ToolMessage = z.looseObject({ role: z.literal('tool'), content: TextContent, tool_call_id: z.string() });
-const FunctionMessage = z.looseObject({ role: z.literal('function'), content: z.nullable(z.string()), name: z.string() });
+const ToolMessage = looseObject({ role: z.literal('tool'), content: TextContent, tool_call_id: z.string() });
+const FunctionMessage = looseObject({ role: z.literal('function'), content: z.nullable(z.string()), name: z.string() });
 
 export const ChatMessage = tagged('role', [
   SystemMessage,
@@ -41,9 +41,9 @@ export const ChatMessage = tagged('role', [
   FunctionMessage,
 ]);
 
-export const FunctionTool = z.looseObject({
+export const FunctionTool = looseObject({
   type: z.literal('function'),
-  function: z.looseObject({
+  function: looseObject({
     name: z.string().check(z.minLength(1), z.maxLength(64)),
     description: z.optional(z.string()),
     parameters: z.optional(recordOf(z.unknown())),
@@ -53,15 +53,15 @@ export const FunctionTool = z.looseObject({
 
 export const ToolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
-  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }),
+  looseObject({ type: z.literal('function'), function: looseObject({ name: z.string() }) }),
 ]);
 
 export const ResponseFormat = tagged('type', [
-  z.looseObject({ type: z.literal('text') }),
-  z.looseObject({ type: z.literal('json_object') }),
-  z.looseObject({
+  looseObject({ type: z.literal('text') }),
+  looseObject({ type: z.literal('json_object') }),
+  looseObject({
     type: z.literal('json_schema'),
-    json_schema: z.looseObject({
+    json_schema: looseObject({
       name: z.string(),
       description: z.optional(z.string()),
       schema: z.optional(recordOf(z.unknown())),
@@ -73,11 +73,11 @@ export const ResponseFormat = tagged('type', [
 const maxTokens = optionalNullable(int().check(z.gte(1)));
 
 /** POST /v1/chat/completions. Unknown keys are accepted and ignored, as OpenAI clients send many. */
-export const ChatCompletionRequest = z.looseObject({
+export const ChatCompletionRequest = looseObject({
   model: z.string().check(z.minLength(1)),
   messages: z.array(ChatMessage).check(z.minLength(1)),
   stream: optionalNullable(z.boolean()),
-  stream_options: optionalNullable(z.looseObject({ include_usage: optionalNullable(z.boolean()) })),
+  stream_options: optionalNullable(looseObject({ include_usage: optionalNullable(z.boolean()) })),
   max_tokens: maxTokens,
   max_completion_tokens: maxTokens,
   temperature: optionalNullable(numberIn(0, 2)),
@@ -100,13 +100,13 @@ export const ChatCompletionRequest = z.looseObject({
   enable_thinking: optionalNullable(z.boolean()),
   thinking_budget: optionalNullable(int().check(z.gte(0))),
   thinking: optionalNullable(
-    z.looseObject({ type: z.enum(['enabled', 'disabled', 'auto']), budget_tokens: optionalNullable(int().check(z.gte(0))) }),
+    looseObject({ type: z.enum(['enabled', 'disabled', 'auto']), budget_tokens: optionalNullable(int().check(z.gte(0))) }),
   ),
   logprobs: optionalNullable(z.boolean()),
   top_logprobs: optionalNullable(int().check(z.gte(0), z.lte(20))),
   logit_bias: optionalNullable(recordOf(z.number())),
   /** Predicted Outputs: sent to the models whose schema takes it. */
-  prediction: optionalNullable(z.looseObject({ type: z.literal('content'), content: z.union([z.string(), z.array(TextPart)]) })),
+  prediction: optionalNullable(looseObject({ type: z.literal('content'), content: z.union([z.string(), z.array(TextPart)]) })),
   user: z.optional(z.string()),
   /** Routes requests that share a prompt prefix to one cache: Workers AI's `x-session-affinity`. */
   prompt_cache_key: optionalNullable(z.string().check(z.maxLength(256))),

@@ -1,5 +1,13 @@
 import * as z from 'zod/mini';
-import { $constructor, $ZodCheck, $ZodUnion, type $ZodCheckNumberFormatDef, type $ZodUnionDef } from 'zod/v4/core';
+import {
+  $constructor,
+  $ZodCheck,
+  $ZodUnion,
+  globalConfig,
+  type $ZodCheckNumberFormatDef,
+  type $ZodObjectDef,
+  type $ZodUnionDef,
+} from 'zod/v4/core';
 
 /** `a.b[0].c` from a Zod issue path: the `param` of an OpenAI error. */
 export function paramPath(path: readonly PropertyKey[]): string | null {
@@ -134,6 +142,58 @@ const ZodMiniTagged = $constructor('ZodMiniTagged', (inst: z.ZodMiniUnion, def: 
 });
 export const tagged = <const T extends readonly z.core.SomeType[]>(key: string, options: T): z.ZodMiniUnion<T> =>
   new ZodMiniTagged({ type: 'union', options: options as unknown as z.core.$ZodType[], discriminator: key }) as unknown as z.ZodMiniUnion<T>;
+
+/**
+ * z.looseObject and z.object whose parse does not run the schema of an absent key that may be
+ * absent and then adds nothing (optin and optout both `optional`: z.optional of anything without
+ * a default). zod runs every key's schema on every parse, each on a fresh `{ value, issues: [] }`,
+ * and for such a key drops whatever it returned (handlePropertyResult's first rule): the chat
+ * request has 31 keys and a body carries 2-4, so that was most of its validation's work. Here a
+ * plain object (prototype Object.prototype, as JSON.parse makes) is parsed by zod's own object
+ * class on the same definition minus the lean keys it lacks, so values, key order, issues and
+ * their order, abortEarly and the catch-all are zod's by construction; the one such sub-shape per
+ * set of lean keys present is kept (at most 64; past that, zod's parse on the whole shape). A key
+ * counts as present when for...in lists it (own or inherited, enumerable: every key of parsed
+ * JSON) or Object.prototype has it (those keys are never lean), which is zod's `key in input`
+ * but for non-enumerable properties added later. Anything else, and a memoizer (zod's cycle
+ * support, which zod/mini leaves off), gets zod's parse. The definition is zod's: same JSON Schema.
+ */
+const initMiniObject: (inst: z.ZodMiniObject, def: $ZodObjectDef) => void = z.ZodMiniObject.init;
+const ZodMiniSparseObject = $constructor('ZodMiniSparseObject', (inst: z.ZodMiniObject, def: $ZodObjectDef) => {
+  initMiniObject(inst, def);
+  if (globalConfig.memoizer) return;
+  const full = inst._zod.parse;
+  let lean: Set<string> | undefined;
+  // By the lean keys an input has, in its order: zod's object on the shape without the other lean keys.
+  const parts = new Map<string, z.ZodMiniObject>();
+  inst._zod.parse = (payload, ctx) => {
+    const input = payload.value as object;
+    const shape = def.shape;
+    // Read on the first parse, as zod reads the shape (a getter in it may name a schema defined later).
+    lean ??= new Set(
+      Object.keys(shape).filter((key) => {
+        const { optin, optout } = shape[key]!._zod;
+        return optin === 'optional' && optout === 'optional' && !(key in Object.prototype);
+      }),
+    );
+    if (!lean.size || Object.getPrototypeOf(input ?? 0) !== Object.prototype) return full(payload, ctx);
+    let has = '\n';
+    for (const key in input) if (lean.has(key)) has += `${key}\n`;
+    let part = parts.get(has);
+    if (!part) {
+      if (parts.size > 63) return full(payload, ctx);
+      // Every lean key `has` names is kept (a key with a newline in it may keep one more, absent, which adds nothing).
+      const keys = Reflect.ownKeys(shape).filter((key) => !lean!.has(key as string) || has.includes(`\n${String(key)}\n`));
+      parts.set(has, (part = new z.ZodMiniObject({ ...def, shape: Object.fromEntries(keys.map((key) => [key, shape[key as string]!])) })));
+    }
+    // parse, not run: the object's own checks run after this, on the instance.
+    return part._zod.parse(payload, ctx);
+  };
+});
+export const looseObject = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  new ZodMiniSparseObject({ type: 'object', shape, catchall: z.unknown() }) as unknown as z.ZodMiniObject<z.core.util.Writeable<T>, z.core.$loose>;
+export const object = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  new ZodMiniSparseObject({ type: 'object', shape }) as unknown as z.ZodMiniObject<z.core.util.Writeable<T>, z.core.$strip>;
 
 export const optionalNullable = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 export const numberIn = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));

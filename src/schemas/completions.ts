@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { int, numberIn, optionalNullable, recordOf, StopSequences } from './common';
+import { int, looseObject, numberIn, optionalNullable, recordOf, StopSequences } from './common';
 
 /** POST /v1/completions (legacy). Token-id prompts are recognised so the error can say they are unsupported. */
-export const CompletionRequest = z.looseObject({
+export const CompletionRequest = looseObject({
   model: z.string().check(z.minLength(1)),
   prompt: z.union([
     z.string(),
@@ -18,7 +18,7 @@ export const CompletionRequest = z.looseObject({
   max_tokens: optionalNullable(int().check(z.gte(1))),
   n: optionalNullable(int().check(z.gte(1), z.lte(8))),
   stream: optionalNullable(z.boolean()),
-  stream_options: optionalNullable(z.looseObject({ include_usage: optionalNullable(z.boolean()) })),
+  stream_options: optionalNullable(looseObject({ include_usage: optionalNullable(z.boolean()) })),
   stop: optionalNullable(StopSequences),
   temperature: optionalNullable(numberIn(0, 2)),
   top_p: optionalNullable(numberIn(0, 1)),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { int, numberIn, optionalNullable } from './common';
+import { int, looseObject, numberIn, optionalNullable } from './common';
 
 /** Fields /images/generations and /images/edits share. Unknown keys are accepted and ignored. */
 const common = {
@@ -20,14 +20,14 @@ const common = {
 };
 
 /** POST /v1/images/generations (JSON). */
-export const ImageGenerationRequest = z.looseObject({
+export const ImageGenerationRequest = looseObject({
   ...common,
   style: optionalNullable(z.enum(['vivid', 'natural'])),
   moderation: optionalNullable(z.enum(['low', 'auto'])),
 });
 
 /** The text fields of POST /v1/images/edits (multipart); the files are checked by the route. */
-export const ImageEditFields = z.looseObject({
+export const ImageEditFields = looseObject({
   ...common,
   input_fidelity: optionalNullable(z.enum(['high', 'low'])),
   /** Not an OpenAI field: Workers AI's img2img/inpainting strength (0 = keep the input, 1 = ignore it). */

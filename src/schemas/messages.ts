@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { int, numberIn, optionalNullable, recordOf, tagged } from './common';
+import { int, looseObject, numberIn, optionalNullable, recordOf, tagged } from './common';
 
 /**
  * POST /v1/messages and /v1/messages/count_tokens (Anthropic's Messages API). Unknown keys are
@@ -9,9 +9,9 @@ import { int, numberIn, optionalNullable, recordOf, tagged } from './common';
  */
 
 /** Prompt caching is Anthropic's own: accepted on every block, with nothing to do here. */
-const cacheControl = optionalNullable(z.looseObject({ type: z.string() }));
+const cacheControl = optionalNullable(looseObject({ type: z.string() }));
 
-const TextBlock = z.looseObject({
+const TextBlock = looseObject({
   type: z.literal('text'),
   text: z.string(),
   cache_control: cacheControl,
@@ -19,13 +19,13 @@ const TextBlock = z.looseObject({
 });
 
 const ImageSource = tagged('type', [
-  z.looseObject({ type: z.literal('base64'), media_type: z.string(), data: z.string() }),
-  z.looseObject({ type: z.literal('url'), url: z.string() }),
-  z.looseObject({ type: z.literal('file'), file_id: z.string() }),
+  looseObject({ type: z.literal('base64'), media_type: z.string(), data: z.string() }),
+  looseObject({ type: z.literal('url'), url: z.string() }),
+  looseObject({ type: z.literal('file'), file_id: z.string() }),
 ]);
-const ImageBlock = z.looseObject({ type: z.literal('image'), source: ImageSource, cache_control: cacheControl });
+const ImageBlock = looseObject({ type: z.literal('image'), source: ImageSource, cache_control: cacheControl });
 
-const ToolUseBlock = z.looseObject({
+const ToolUseBlock = looseObject({
   type: z.literal('tool_use'),
   id: z.string().check(z.minLength(1)),
   name: z.string().check(z.minLength(1)),
@@ -34,7 +34,7 @@ const ToolUseBlock = z.looseObject({
 });
 
 /** Tool search (Claude Code's ToolSearch): names a deferred tool to load. */
-const ToolReferenceBlock = z.looseObject({ type: z.literal('tool_reference'), tool_name: z.string().check(z.minLength(1)) });
+const ToolReferenceBlock = looseObject({ type: z.literal('tool_reference'), tool_name: z.string().check(z.minLength(1)) });
 /** Blocks of features this proxy does not have, recognised to be refused by name. */
 const UNSUPPORTED_BLOCKS = [
   'document',
@@ -51,9 +51,9 @@ const UNSUPPORTED_BLOCKS = [
   'mcp_tool_result',
   'compaction',
 ] as const;
-const UnsupportedBlock = z.looseObject({ type: z.enum(UNSUPPORTED_BLOCKS) });
+const UnsupportedBlock = looseObject({ type: z.enum(UNSUPPORTED_BLOCKS) });
 
-const ToolResultBlock = z.looseObject({
+const ToolResultBlock = looseObject({
   type: z.literal('tool_result'),
   tool_use_id: z.string().check(z.minLength(1)),
   content: z.optional(z.union([z.string(), z.array(tagged('type', [TextBlock, ImageBlock, ToolReferenceBlock, UnsupportedBlock]))])),
@@ -61,8 +61,8 @@ const ToolResultBlock = z.looseObject({
   cache_control: cacheControl,
 });
 
-const ThinkingBlock = z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.optional(z.string()) });
-const RedactedThinkingBlock = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
+const ThinkingBlock = looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.optional(z.string()) });
+const RedactedThinkingBlock = looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
 
 export const ContentBlock = tagged('type', [
   TextBlock,
@@ -75,7 +75,7 @@ export const ContentBlock = tagged('type', [
 ]);
 
 /** `system` messages inside `messages` are what Claude Code sends for per-turn instructions. */
-export const MessageParam = z.looseObject({
+export const MessageParam = looseObject({
   role: z.enum(['user', 'assistant', 'system']),
   content: z.union([z.string(), z.array(ContentBlock)]),
 });
@@ -84,7 +84,7 @@ export const MessageParam = z.looseObject({
  * A client tool (`type` absent or "custom") or one of Anthropic's server / versioned tools
  * (`web_search_20250305`, `bash_20250124`, ...), which the service refuses by its type.
  */
-export const Tool = z.looseObject({
+export const Tool = looseObject({
   type: optionalNullable(z.string()),
   name: z.string().check(z.minLength(1), z.maxLength(128)),
   description: z.optional(z.string()),
@@ -96,23 +96,23 @@ export const Tool = z.looseObject({
 
 const parallel = { disable_parallel_tool_use: z.optional(z.boolean()) };
 export const ToolChoice = tagged('type', [
-  z.looseObject({ type: z.literal('auto'), ...parallel }),
-  z.looseObject({ type: z.literal('any'), ...parallel }),
-  z.looseObject({ type: z.literal('tool'), name: z.string(), ...parallel }),
-  z.looseObject({ type: z.literal('none') }),
+  looseObject({ type: z.literal('auto'), ...parallel }),
+  looseObject({ type: z.literal('any'), ...parallel }),
+  looseObject({ type: z.literal('tool'), name: z.string(), ...parallel }),
+  looseObject({ type: z.literal('none') }),
 ]);
 
 // `omitted` hides the thinking; other values (summarized, Claude Code's `updates`) show it.
 const display = z.optional(z.string());
 export const Thinking = tagged('type', [
-  z.looseObject({ type: z.literal('enabled'), budget_tokens: int().check(z.gte(1024)), display }),
-  z.looseObject({ type: z.literal('adaptive'), display }),
-  z.looseObject({ type: z.literal('disabled') }),
+  looseObject({ type: z.literal('enabled'), budget_tokens: int().check(z.gte(1024)), display }),
+  looseObject({ type: z.literal('adaptive'), display }),
+  looseObject({ type: z.literal('disabled') }),
 ]);
 
-export const OutputConfig = z.looseObject({
+export const OutputConfig = looseObject({
   effort: optionalNullable(z.enum(['low', 'medium', 'high', 'xhigh', 'max'])),
-  format: optionalNullable(z.looseObject({ type: z.literal('json_schema'), schema: recordOf(z.unknown()) })),
+  format: optionalNullable(looseObject({ type: z.literal('json_schema'), schema: recordOf(z.unknown()) })),
 });
 
 const fields = {
@@ -124,13 +124,13 @@ const fields = {
   thinking: z.optional(Thinking),
   output_config: optionalNullable(OutputConfig),
   // Claude Code's context editing: only clearing old thinking is possible here (see request.ts).
-  context_management: optionalNullable(z.looseObject({ edits: z.optional(z.array(z.looseObject({ type: z.string() }))) })),
+  context_management: optionalNullable(looseObject({ edits: z.optional(z.array(looseObject({ type: z.string() }))) })),
   // Refused by the service: no MCP connector, no code-execution containers.
   mcp_servers: z.optional(z.array(z.unknown())),
   container: optionalNullable(z.unknown()),
 };
 
-export const CreateMessageRequest = z.looseObject({
+export const CreateMessageRequest = looseObject({
   ...fields,
   max_tokens: int().check(z.gte(1)),
   stop_sequences: z.optional(z.array(z.string())),
@@ -138,11 +138,11 @@ export const CreateMessageRequest = z.looseObject({
   top_p: z.optional(numberIn(0, 1)),
   top_k: z.optional(int().check(z.gte(0))),
   stream: z.optional(z.boolean()),
-  metadata: z.optional(z.looseObject({ user_id: optionalNullable(z.string()) })),
+  metadata: z.optional(looseObject({ user_id: optionalNullable(z.string()) })),
   service_tier: z.optional(z.enum(['auto', 'standard_only'])),
 });
 
-export const CountTokensRequest = z.looseObject(fields);
+export const CountTokensRequest = looseObject(fields);
 
 export type CreateMessageRequest = z.infer<typeof CreateMessageRequest>;
 export type CountTokensRequest = z.infer<typeof CountTokensRequest>;

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { FunctionTool } from './chat';
-import { int, numberIn, optionalNullable, recordOf, StopSequences, TopK } from './common';
+import { int, looseObject, numberIn, optionalNullable, recordOf, StopSequences, TopK } from './common';
 
 /**
  * Ollama's `options`. The sampling knobs Workers AI has are validated here (same ranges as the
@@ -8,7 +8,7 @@ import { int, numberIn, optionalNullable, recordOf, StopSequences, TopK } from '
  * min_p, ...) are accepted and ignored, as Ollama itself ignores options a runner lacks, because
  * Open WebUI sends whatever the user set in a model's parameters.
  */
-export const OllamaOptions = z.looseObject({
+export const OllamaOptions = looseObject({
   temperature: optionalNullable(numberIn(0, 2)),
   top_p: optionalNullable(numberIn(0, 1)),
   top_k: optionalNullable(TopK),
@@ -21,15 +21,15 @@ export const OllamaOptions = z.looseObject({
   presence_penalty: optionalNullable(numberIn(-2, 2)),
 });
 
-const ToolCall = z.looseObject({
+const ToolCall = looseObject({
   id: optionalNullable(z.string()),
-  function: z.looseObject({
+  function: looseObject({
     name: z.string().check(z.minLength(1)),
     arguments: optionalNullable(z.union([recordOf(z.unknown()), z.string()])),
   }),
 });
 
-export const OllamaMessage = z.looseObject({
+export const OllamaMessage = looseObject({
   role: z.enum(['system', 'user', 'assistant', 'tool']),
   // Optional: Open WebUI leaves it out of image-only messages and sends "" with tool calls.
   content: optionalNullable(z.string()),
@@ -54,14 +54,14 @@ const common = {
 };
 
 /** POST /api/chat. No messages = "load the model" (Ollama's preload request). */
-export const OllamaChatRequest = z.looseObject({
+export const OllamaChatRequest = looseObject({
   ...common,
   messages: optionalNullable(z.array(OllamaMessage)),
   tools: optionalNullable(z.array(FunctionTool)),
 });
 
 /** POST /api/generate. No prompt (and no images) = "load the model". */
-export const OllamaGenerateRequest = z.looseObject({
+export const OllamaGenerateRequest = looseObject({
   ...common,
   prompt: optionalNullable(z.string()),
   system: optionalNullable(z.string()),
@@ -73,7 +73,7 @@ export const OllamaGenerateRequest = z.looseObject({
 });
 
 /** POST /api/show: `model`, or `name` as older clients send it. */
-export const OllamaShowRequest = z.looseObject({
+export const OllamaShowRequest = looseObject({
   model: optionalNullable(z.string()),
   name: optionalNullable(z.string()),
   verbose: optionalNullable(z.boolean()),
@@ -85,7 +85,7 @@ export type OllamaChatRequest = z.infer<typeof OllamaChatRequest>;
 export type OllamaGenerateRequest = z.infer<typeof OllamaGenerateRequest>;
 
 /** POST /api/embed: one text or many. */
-export const OllamaEmbedRequest = z.looseObject({
+export const OllamaEmbedRequest = looseObject({
   model: z.string().check(z.minLength(1)),
   input: z.union([z.string(), z.array(z.string())]),
   truncate: z.optional(z.boolean()),
@@ -95,7 +95,7 @@ export const OllamaEmbedRequest = z.looseObject({
 });
 
 /** POST /api/embeddings: the older single-text form. */
-export const OllamaEmbeddingsRequest = z.looseObject({
+export const OllamaEmbeddingsRequest = looseObject({
   model: z.string().check(z.minLength(1)),
   prompt: z.string(),
   options: z.optional(recordOf(z.unknown())),

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { RAG_CHUNK_MAX, RAG_CHUNK_MIN } from '../config';
 import { ChatCompletionRequest } from './chat';
-import { int, numberIn, optionalNullable, recordOf } from './common';
+import { int, looseObject, numberIn, optionalNullable, recordOf } from './common';
 
 /** Most documents one POST /v1/rag/documents (or one delete) may carry. */
 export const MAX_RAG_DOCUMENTS = 100;
@@ -68,7 +68,7 @@ export type RagOptions = z.infer<typeof RagOptions>;
 
 /** POST /v1/rag/chat: an OpenAI chat request (model optional: RAG_CHAT_MODEL) plus `rag` retrieval options. */
 // The shape spread rather than z.extend, whose helper would be in the bundle for this one use.
-export const RagChatRequest = z.looseObject({
+export const RagChatRequest = looseObject({
   ...ChatCompletionRequest.shape,
   model: z.optional(z.string().check(z.minLength(1))),
   rag: optionalNullable(RagOptions),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { int, numberIn, optionalNullable, recordOf, tagged } from './common';
+import { int, looseObject, numberIn, optionalNullable, recordOf, tagged } from './common';
 
 /**
  * POST /v1/responses (OpenAI's Responses API). Unknown keys are accepted and ignored, as for
@@ -8,40 +8,40 @@ import { int, numberIn, optionalNullable, recordOf, tagged } from './common';
  * why, rather than "invalid value".
  */
 
-const InputText = z.looseObject({ type: z.literal('input_text'), text: z.string() });
-const InputImage = z.looseObject({
+const InputText = looseObject({ type: z.literal('input_text'), text: z.string() });
+const InputImage = looseObject({
   type: z.literal('input_image'),
   image_url: optionalNullable(z.string()),
   file_id: optionalNullable(z.string()),
   detail: optionalNullable(z.string()),
 });
-const OutputText = z.looseObject({ type: z.literal('output_text'), text: z.string() });
-const Refusal = z.looseObject({ type: z.literal('refusal'), refusal: z.string() });
-const UnsupportedPart = z.looseObject({ type: z.enum(['input_file', 'input_audio']) });
+const OutputText = looseObject({ type: z.literal('output_text'), text: z.string() });
+const Refusal = looseObject({ type: z.literal('refusal'), refusal: z.string() });
+const UnsupportedPart = looseObject({ type: z.enum(['input_file', 'input_audio']) });
 const ContentPart = tagged('type', [InputText, InputImage, OutputText, Refusal, UnsupportedPart]);
 
 /** A message; `type` may be left out (EasyInputMessage). Assistant messages carry output_text parts. */
-const MessageItem = z.looseObject({
+const MessageItem = looseObject({
   type: z.optional(z.literal('message')),
   role: z.enum(['user', 'system', 'developer', 'assistant']),
   content: z.union([z.string(), z.array(ContentPart)]),
 });
-const FunctionCallItem = z.looseObject({
+const FunctionCallItem = looseObject({
   type: z.literal('function_call'),
   call_id: z.string().check(z.minLength(1)),
   name: z.string().check(z.minLength(1)),
   arguments: z.string(),
 });
-const FunctionCallOutputItem = z.looseObject({
+const FunctionCallOutputItem = looseObject({
   type: z.literal('function_call_output'),
   call_id: z.string().check(z.minLength(1)),
   output: z.union([z.string(), z.array(ContentPart)]),
 });
 /** Reasoning from an earlier turn: accepted and not sent back to the model (as in chat). */
-const ReasoningItem = z.looseObject({ type: z.literal('reasoning') });
-const ItemReference = z.looseObject({ type: z.literal('item_reference'), id: z.string() });
+const ReasoningItem = looseObject({ type: z.literal('reasoning') });
+const ItemReference = looseObject({ type: z.literal('item_reference'), id: z.string() });
 /** Items of the built-in tools and stored state, which this proxy does not have. */
-const UnsupportedItem = z.looseObject({
+const UnsupportedItem = looseObject({
   type: z.enum([
     'file_search_call',
     'web_search_call',
@@ -73,7 +73,7 @@ export const InputItem = tagged('type', [
   UnsupportedItem,
 ]);
 
-export const FunctionTool = z.looseObject({
+export const FunctionTool = looseObject({
   type: z.literal('function'),
   name: z.string().check(z.minLength(1), z.maxLength(64)),
   description: optionalNullable(z.string()),
@@ -98,26 +98,26 @@ const BUILT_IN_TOOLS = [
   'apply_patch',
   'tool_search',
 ] as const;
-const BuiltInTool = z.looseObject({ type: z.enum(BUILT_IN_TOOLS) });
+const BuiltInTool = looseObject({ type: z.enum(BUILT_IN_TOOLS) });
 export const Tool = tagged('type', [FunctionTool, BuiltInTool]);
 
 export const ToolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
   tagged('type', [
-    z.looseObject({ type: z.literal('function'), name: z.string() }),
-    z.looseObject({
+    looseObject({ type: z.literal('function'), name: z.string() }),
+    looseObject({
       type: z.literal('allowed_tools'),
       mode: z.enum(['auto', 'required']),
-      tools: z.array(z.looseObject({ type: z.string(), name: z.optional(z.string()) })),
+      tools: z.array(looseObject({ type: z.string(), name: z.optional(z.string()) })),
     }),
-    z.looseObject({ type: z.enum([...BUILT_IN_TOOLS, 'programmatic_tool_calling']) }),
+    looseObject({ type: z.enum([...BUILT_IN_TOOLS, 'programmatic_tool_calling']) }),
   ]),
 ]);
 
 export const TextFormat = tagged('type', [
-  z.looseObject({ type: z.literal('text') }),
-  z.looseObject({ type: z.literal('json_object') }),
-  z.looseObject({
+  looseObject({ type: z.literal('text') }),
+  looseObject({ type: z.literal('json_object') }),
+  looseObject({
     type: z.literal('json_schema'),
     name: z.string().check(z.minLength(1), z.maxLength(64)),
     description: optionalNullable(z.string()),
@@ -137,7 +137,7 @@ export const INCLUDABLE = [
   'message.output_text.logprobs',
 ] as const;
 
-export const CreateResponseRequest = z.looseObject({
+export const CreateResponseRequest = looseObject({
   model: z.string().check(z.minLength(1)),
   input: z.union([z.string(), z.array(InputItem).check(z.minLength(1))]),
   instructions: optionalNullable(z.string()),
@@ -148,19 +148,19 @@ export const CreateResponseRequest = z.looseObject({
   temperature: optionalNullable(numberIn(0, 2)),
   top_p: optionalNullable(numberIn(0, 1)),
   text: optionalNullable(
-    z.looseObject({
+    looseObject({
       format: optionalNullable(TextFormat),
       verbosity: optionalNullable(z.enum(['low', 'medium', 'high'])),
     }),
   ),
   reasoning: optionalNullable(
-    z.looseObject({
+    looseObject({
       effort: optionalNullable(z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'])),
       summary: optionalNullable(z.enum(['auto', 'concise', 'detailed'])),
     }),
   ),
   stream: optionalNullable(z.boolean()),
-  stream_options: optionalNullable(z.looseObject({ include_obfuscation: z.optional(z.boolean()) })),
+  stream_options: optionalNullable(looseObject({ include_obfuscation: z.optional(z.boolean()) })),
   metadata: optionalNullable(recordOf(z.string())),
   store: optionalNullable(z.boolean()),
   /** Routes requests that share a prompt prefix to one cache: Workers AI's `x-session-affinity`. */
@@ -171,9 +171,9 @@ export const CreateResponseRequest = z.looseObject({
   // Refused by the service: this proxy keeps no state, runs nothing in the background, has no
   // stored prompts and no token probabilities.
   previous_response_id: optionalNullable(z.string()),
-  conversation: optionalNullable(z.union([z.string(), z.looseObject({ id: z.string() })])),
+  conversation: optionalNullable(z.union([z.string(), looseObject({ id: z.string() })])),
   background: optionalNullable(z.boolean()),
-  prompt: optionalNullable(z.looseObject({})),
+  prompt: optionalNullable(looseObject({})),
   top_logprobs: optionalNullable(int().check(z.gte(0), z.lte(20))),
   max_tool_calls: optionalNullable(int().check(z.gte(1))),
 });
