@@ -70,9 +70,11 @@ export function checkMessages(messages: readonly ChatMessage[], profile: ChatPro
 
 /**
  * Downloads / decodes every image, keyed by "message.part": at most `limits.maxCount` URLs (refused
- * before any download), `limits.concurrency` at a time, `limits.maxTotalBytes` in all.
+ * before any download), `limits.concurrency` at a time, `limits.maxTotalBytes` in all. Only for
+ * requests with images (checkMessages counts them): the others build their conversation without a promise.
  */
-async function loadImages(messages: readonly ChatMessage[], needBytes: boolean, limits: Config['urlInputs'], signal?: AbortSignal): Promise<Map<string, ImageInput>> {
+export async function loadImages(messages: readonly ChatMessage[], profile: ChatProfile, limits: Config['urlInputs'], signal?: AbortSignal): Promise<Map<string, ImageInput>> {
+  const needBytes = profile.vision === 'image-field' || profile.vision === 'image-to-text';
   const jobs: { key: string; url: string; param: string }[] = [];
   messages.forEach((m, i) => {
     if (m.role !== 'user' || typeof m.content === 'string') return;
@@ -106,7 +108,7 @@ function callNames(messages: readonly ChatMessage[]): Map<string, string> {
   return names;
 }
 
-function chatMessages(messages: readonly ChatMessage[], profile: ChatProfile, images: Map<string, ImageInput>): Json[] {
+function chatMessages(messages: readonly ChatMessage[], profile: ChatProfile, images: ReadonlyMap<string, ImageInput>): Json[] {
   const legacy = profile.api === 'legacy';
   const id = legacy ? upstreamCallId : (x: string) => x;
   const names = legacy ? callNames(messages) : undefined;
@@ -146,7 +148,7 @@ function chatMessages(messages: readonly ChatMessage[], profile: ChatProfile, im
 }
 
 /** Responses input: leading system/developer text becomes `instructions`, the rest input items. */
-function responsesInput(messages: readonly ChatMessage[], images: Map<string, ImageInput>): Json {
+function responsesInput(messages: readonly ChatMessage[], images: ReadonlyMap<string, ImageInput>): Json {
   const instructions: string[] = [];
   const input: Json[] = [];
   messages.forEach((m, i) => {
@@ -186,19 +188,13 @@ function responsesInput(messages: readonly ChatMessage[], images: Map<string, Im
   return { ...(instructions.length && { instructions: instructions.join('\n\n') }), input };
 }
 
+const NO_IMAGES: ReadonlyMap<string, ImageInput> = new Map();
+
 /**
  * The input fields carrying the conversation (messages / instructions + input / prompt, image),
- * after checkMessages. Images are downloaded or decoded here.
+ * after checkMessages, with the request's images as loadImages gave them.
  */
-export async function buildConversation(
-  messages: readonly ChatMessage[],
-  profile: ChatProfile,
-  imageCount: number,
-  limits: Config['urlInputs'],
-  signal?: AbortSignal,
-): Promise<Json> {
-  const needBytes = profile.vision === 'image-field' || profile.vision === 'image-to-text';
-  const images = imageCount ? await loadImages(messages, needBytes, limits, signal) : new Map<string, ImageInput>();
+export function conversationInputs(messages: readonly ChatMessage[], profile: ChatProfile, images: ReadonlyMap<string, ImageInput> = NO_IMAGES): Json {
   const firstBytes = () => Array.from(images.values())[0]?.bytes;
 
   if (profile.vision === 'image-to-text') {
