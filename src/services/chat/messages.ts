@@ -102,15 +102,18 @@ function estimate(messages: readonly ChatMessage[], images: number): number {
 }
 
 /** Names of the functions called earlier, by call id (tool results name the function they answer). */
-function callNames(messages: readonly ChatMessage[]): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const m of messages) if (m.role === 'assistant') for (const c of m.tool_calls ?? []) names.set(c.id, c.function.name);
+function callNames(messages: readonly ChatMessage[]): Map<string, string> | undefined {
+  // Made only for a conversation with tool calls: most have none.
+  let names: Map<string, string> | undefined;
+  for (const m of messages) if (m.role === 'assistant' && m.tool_calls) for (const c of m.tool_calls) (names ??= new Map()).set(c.id, c.function.name);
   return names;
 }
 
+const same = (id: string) => id;
+
 function chatMessages(messages: readonly ChatMessage[], profile: ChatProfile, images: ReadonlyMap<string, ImageInput>): Json[] {
   const legacy = profile.api === 'legacy';
-  const id = legacy ? upstreamCallId : (x: string) => x;
+  const id = legacy ? upstreamCallId : same;
   const names = legacy ? callNames(messages) : undefined;
   return messages.map((m, i): Json => {
     switch (m.role) {
