@@ -15,30 +15,13 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchMiniflare } from './miniflare.mjs';
+import { PARAMS } from './params.mjs';
 import { measure as measureBundle, summary } from '../scripts/bundle-size.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'bench', '.build');
 const KEY = 'bench';
 
-/** Sizes every case; handed to both Workers as the `BENCH` binding (see BenchParams). */
-const PARAMS = {
-  models: {
-    chat: '@cf/meta/llama-3.1-8b-instruct-fast',
-    slowChat: '@cf/meta/llama-3.2-1b-instruct',
-    tools: '@cf/qwen/qwen3-30b-a3b-fp8',
-    reasoning: '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b',
-    embeddings: '@cf/baai/bge-large-en-v1.5',
-    sdxl: '@cf/stabilityai/stable-diffusion-xl-base-1.0',
-    flux: '@cf/black-forest-labs/flux-1-schnell',
-  },
-  streamEvents: 1000,
-  slowEvents: 20,
-  slowIntervalMs: 50,
-  embeddingRows: 100,
-  embeddingDims: 1024,
-  imageBytes: 1024 * 1024,
-};
 
 /** Wall-clock time spent measuring each side of a case (after warm-up); keeps the run near a minute. */
 const BUDGET_MS = 2500;

@@ -11,13 +11,13 @@ import type { Services } from '../index';
 import { pipeWithErrorEvent, sseData } from '../../lib/sse';
 import { firstStopMatch } from '../../lib/stop-sequences';
 import { toApiError } from '../upstream/errors';
-import { UpstreamError } from '../upstream/types';
+import { UpstreamError, type RunOptions } from '../upstream/types';
 import { AUTO, autoChain } from './auto';
 import { estimateTokens, sumDetails, tokensOfChars, usageOf, type Usage } from '../usage';
 import { fitMaxTokens } from './context';
 import { jsonModeInputs } from './json-mode';
 import { mergeStreams } from './merge';
-import { buildConversation, checkMessages } from './messages';
+import { checkMessages, conversationInputs, loadImages } from './messages';
 import { splitChoices } from './choices';
 import { isEmptyAnswer, readAnswer, readAnswers, type ChatLogprobs, type Completion } from './output';
 import { chatProfile, type ChatProfile } from './profile';
@@ -92,26 +92,27 @@ const SAMPLING_BY_API: Record<ChatProfile['api'], readonly string[]> = {
   responses: ['temperature', 'top_p'],
 };
 
+/** Adds one schema-dependent parameter to `out` (made on first use), or refuses it naming the model. */
+function schemaParam(out: Json | undefined, param: string, value: unknown, profile: ChatProfile, model: string): Json | undefined {
+  if (value === undefined) return out;
+  if (!profile.takes(param)) {
+    const why = profile.source === 'schema' ? 'its Workers AI input schema has no such parameter' : 'its model family does not take it on Workers AI';
+    throw unsupportedParameter(param, `\`${param}\` is not supported by the model \`${model}\`: ${why}.`);
+  }
+  (out ??= {})[param] = value;
+  return out;
+}
+
 /**
  * The parameters some models take and others do not: sent when the model's schema (or, without
- * one, its family) takes them, a 400 naming the model otherwise.
+ * one, its family) takes them, a 400 naming the model otherwise. Undefined when the request has
+ * none (the common case allocates nothing).
  */
-function schemaInputs(req: ChatCompletionRequest, profile: ChatProfile, model: string): Json {
-  const wanted: [param: string, value: unknown][] = [
-    ['logprobs', req.logprobs ? true : undefined],
-    ['top_logprobs', req.top_logprobs || (req.logprobs && req.top_logprobs != null) ? req.top_logprobs : undefined],
-    ['logit_bias', req.logit_bias && Object.keys(req.logit_bias).length ? req.logit_bias : undefined],
-    ['prediction', req.prediction ?? undefined],
-  ];
-  const out: Json = {};
-  for (const [param, value] of wanted) {
-    if (value === undefined) continue;
-    if (!profile.takes(param)) {
-      const why = profile.source === 'schema' ? 'its Workers AI input schema has no such parameter' : 'its model family does not take it on Workers AI';
-      throw unsupportedParameter(param, `\`${param}\` is not supported by the model \`${model}\`: ${why}.`);
-    }
-    out[param] = value;
-  }
+function schemaInputs(req: ChatCompletionRequest, profile: ChatProfile, model: string): Json | undefined {
+  let out = schemaParam(undefined, 'logprobs', req.logprobs ? true : undefined, profile, model);
+  out = schemaParam(out, 'top_logprobs', req.top_logprobs || (req.logprobs && req.top_logprobs != null) ? req.top_logprobs : undefined, profile, model);
+  out = schemaParam(out, 'logit_bias', req.logit_bias && Object.keys(req.logit_bias).length ? req.logit_bias : undefined, profile, model);
+  out = schemaParam(out, 'prediction', req.prediction ?? undefined, profile, model);
   if (req.top_logprobs && !req.logprobs) throw invalidValue('top_logprobs', 'top_logprobs needs logprobs: true.');
   return out;
 }
@@ -122,11 +123,12 @@ interface PlanOptions {
 }
 
 /** The client's model name in the catalog: the caller's own aliases first, `auto` picked for this request. */
-async function resolveChat(services: Services, req: ChatCompletionRequest): Promise<ResolvedModel> {
-  let aliases = services.request?.aliases;
+function resolveChat(services: Services, req: ChatCompletionRequest): Promise<ResolvedModel> {
+  const aliases = services.request?.aliases;
   if (req.model === AUTO && !Object.hasOwn(services.config.aliases, AUTO) && !(aliases && Object.hasOwn(aliases, AUTO))) {
-    aliases = { ...aliases, [AUTO]: await autoChain(services, req) };
+    return autoChain(services, req).then((chain) => services.catalog.resolve(req.model, 'openai-chat', { ...aliases, [AUTO]: chain }));
   }
+  // Not async: a named model needs no promise of its own on top of the catalog's.
   return services.catalog.resolve(req.model, 'openai-chat', aliases);
 }
 
@@ -152,7 +154,9 @@ async function planFallback(services: Services, req: ChatCompletionRequest, requ
 }
 
 async function planFor(services: Services, req: ChatCompletionRequest, model: ResolvedModel, signal: AbortSignal | undefined, options: PlanOptions): Promise<ChatPlan> {
-  const profile = chatProfile(model.id, model.entry, await services.catalog.schema(model.id));
+  // The schema is nearly always read already: taken as is, without waiting on its promise.
+  const known = services.catalog.schemaNow(model.id);
+  const profile = chatProfile(model.id, model.entry, known !== undefined ? known : await services.catalog.schema(model.id));
   const extra = schemaInputs(req, profile, req.model);
 
   const wantsTools = !!req.tools?.length && req.tool_choice !== 'none';
@@ -165,25 +169,20 @@ async function planFor(services: Services, req: ChatCompletionRequest, model: Re
   }
 
   const json = jsonModeInputs(req.response_format, profile, req.model);
-  const jsonMode = Object.keys(json).length > 0;
   const { images, promptTokens: messageTokens } = checkMessages(req.messages, profile, req.model);
   const tools = toolInputs(req, profile);
   const promptTokens = messageTokens + toolTokens(tools);
   const requested = req.max_completion_tokens ?? req.max_tokens ?? services.config.defaultMaxTokens;
   const maxTokens = fitMaxTokens(requested, promptTokens, profile.contextWindow, options.promptParam);
-  // Only now, with every check passed: images may be downloaded.
+  // Only now, with every check passed: images may be downloaded (a request without any waits on nothing).
   // Legacy completions are raw continuations: sent as the bare prompt where the model takes `raw`.
   const raw = options.rawPrompt !== undefined && profile.api === 'legacy' && profile.takes('raw') && profile.takes('prompt');
-  const conversation = raw ? { prompt: options.rawPrompt, raw: true } : await buildConversation(req.messages, profile, images, services.config.urlInputs, signal);
-
-  const inputs: Json = {
-    ...conversation,
-    ...tools,
-    ...json,
-    ...reasoningInputs(thinkingOf(req), profile.api, profile.reasoning, profile.source === 'schema' ? profile.takes : undefined),
-    ...extra,
-    [profile.api === 'responses' ? 'max_output_tokens' : 'max_tokens']: maxTokens,
-  };
+  const inputs: Json = raw
+    ? { prompt: options.rawPrompt, raw: true }
+    : conversationInputs(req.messages, profile, images ? await loadImages(req.messages, profile, services.config.urlInputs, signal) : undefined);
+  // Each part is undefined when the request has none of it; the conversation object is this plan's own.
+  Object.assign(inputs, tools, json, reasoningInputs(thinkingOf(req), profile.api, profile.reasoning, profile.source === 'schema' ? profile.takes : undefined), extra);
+  inputs[profile.api === 'responses' ? 'max_output_tokens' : 'max_tokens'] = maxTokens;
   // Chat Completions schemas may also take top_k / repetition_penalty; the legacy forms in gpt-oss's schema are not its dialect.
   const sampling = profile.source === 'schema' && profile.api === 'openai' ? SAMPLING.filter((k) => SAMPLING_BY_API[profile.api].includes(k) || profile.takes(k)) : SAMPLING_BY_API[profile.api];
   for (const key of sampling) {
@@ -192,6 +191,7 @@ async function planFor(services: Services, req: ChatCompletionRequest, model: Re
     if (value != null && !(key === 'top_k' && value === 0)) inputs[key] = value;
   }
 
+  const fallbacks = model.fallbacks;
   return {
     model,
     profile,
@@ -201,11 +201,11 @@ async function planFor(services: Services, req: ChatCompletionRequest, model: Re
     promptTokens,
     parallelToolCalls: req.parallel_tool_calls !== false,
     // Workers AI refuses JSON mode with stream (5023); Image-to-Text models do not stream.
-    canStream: !jsonMode && profile.vision !== 'image-to-text',
+    canStream: !json && profile.vision !== 'image-to-text',
     // JSON mode constrains the whole output to JSON: no implicit thinking block to look for.
-    think: profile.reasoning ? { implicit: profile.implicitThink && !jsonMode } : undefined,
-    ...(req.prompt_cache_key && { sessionAffinity: req.prompt_cache_key }),
-    ...(model.fallbacks?.length && { next: once(() => planFallback(services, req, model.requested, model.fallbacks!, signal, options)) }),
+    think: profile.reasoning ? { implicit: profile.implicitThink && !json } : undefined,
+    sessionAffinity: req.prompt_cache_key || undefined,
+    next: fallbacks?.length ? once(() => planFallback(services, req, model.requested, fallbacks, signal, options)) : undefined,
   };
 }
 
@@ -223,7 +223,7 @@ export const failsOver = (err: unknown): err is UpstreamError =>
   err instanceof UpstreamError && (err.code === 3040 || err.code === 5035 || err.code === 5028 || (err.code === undefined && err.status === 429));
 
 /** Estimated prompt tokens of the tool definitions sent upstream (~4 characters per token). */
-const toolTokens = (tools: Json): number => (tools.tools ? estimateTokens(JSON.stringify(tools.tools)) : 0);
+const toolTokens = (tools: Json | undefined): number => (tools?.tools ? estimateTokens(JSON.stringify(tools.tools)) : 0);
 
 /**
  * The prompt-token estimate planChat makes, without planning a run (Anthropic's count_tokens):
@@ -270,7 +270,7 @@ async function runUpstream(services: Services, run: Run, streaming: boolean, sig
     let inputs = run.choices > 1 && takesN(plan) ? { ...plan.inputs, n: run.choices } : plan.inputs;
     // Several choices from one seed would all be the same answer.
     if (run.copy && typeof inputs.seed === 'number') inputs = { ...inputs, seed: inputs.seed + run.copy };
-    const options = { signal, ...(plan.sessionAffinity && { sessionAffinity: plan.sessionAffinity }), ...(plan.next && { rejectIfBusy: true }) };
+    const options: RunOptions = { signal, sessionAffinity: plan.sessionAffinity, rejectIfBusy: plan.next !== undefined };
     try {
       let out = await services.upstream.run(id, stream ? { ...inputs, stream: true } : inputs, options);
       // gpt-oss and kimi over REST answer a streaming call with an empty JSON result: ask again without streaming.
@@ -316,7 +316,8 @@ export function totalUsage(runs: readonly Run[], usages: readonly Usage[]): Usag
 
 /** The usage of a request's choices: each run's once (the choices of a native-n run share it). */
 export const choicesUsage = (runs: readonly Run[], choices: readonly Choice[]): Usage =>
-  totalUsage(runs, runs.map((_, r) => choices.find((c) => c.run === r)!.usage));
+  // One run: its usage, priced when it was charged (completeRuns), is the total.
+  runs.length === 1 ? choices[0]!.usage : totalUsage(runs, runs.map((_, r) => choices.find((c) => c.run === r)!.usage));
 
 /** The answers of one run: every upstream choice of a native-n call, in index order. */
 const answersOf = (run: Run, out: unknown, model: string): Completion[] => (run.choices > 1 ? readAnswers(out, model) : [readAnswer(out, model)]);
@@ -330,18 +331,28 @@ function billed(services: Services, plan: ChatPlan, usage: Usage): Usage {
 
 /** Runs every choice without streaming and reads the answers. */
 export async function completeRuns(services: Services, runs: readonly Run[], signal?: AbortSignal): Promise<Choice[]> {
+  // One run (n = 1, the common case): no Promise.all and no arrays of arrays.
+  if (runs.length === 1) return runChoices(services, runs[0]!, 0, await runUpstream(services, runs[0]!, false, signal));
   const outs = await Promise.all(runs.map((run) => runUpstream(services, run, false, signal)));
-  return outs.flatMap(({ out, plan }, r) => {
-    const answers = answersOf(runs[r]!, out, plan.model.id);
-    const choices = answers.map((c) => readChoice(plan, c, answers.length > 1));
-    // One call, one usage: the upstream's covers all its choices (else estimated from them all), charged once.
-    const usage = billed(services, plan, answers[0]!.usage ?? usageOf(plan.promptTokens, choices.reduce((n, c) => n + c.estimate, 0)));
-    return choices.map(({ estimate: _, ...c }) => ({ ...c, run: r, usage }));
-  });
+  return outs.flatMap((done, r) => runChoices(services, runs[r]!, r, done));
 }
 
-/** One upstream answer as a choice (reasoning split out, stop sequences applied); `estimate` is its tokens. */
-function readChoice(plan: ChatPlan, c: Completion, shared: boolean): Omit<Choice, 'usage' | 'run'> & { estimate: number } {
+/** The choices of run `r` from its answer. */
+function runChoices(services: Services, run: Run, r: number, { out, plan }: { out: unknown; plan: ChatPlan }): Choice[] {
+  const answers = answersOf(run, out, plan.model.id);
+  const shared = answers.length > 1;
+  const choices = answers.map((c) => readChoice(plan, c, shared, r));
+  // One call, one usage: the upstream's covers all its choices (else estimated from them all), charged once.
+  const usage = billed(services, plan, answers[0]!.usage ?? usageOf(plan.promptTokens, choices.reduce((n, c) => n + estimateOf(c), 0)));
+  for (const c of choices) c.usage = usage;
+  return choices;
+}
+
+/** Estimated completion tokens of a choice whose upstream reported no usage. */
+const estimateOf = (c: Choice): number => tokensOfChars(c.content.length + c.reasoning.length + c.toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0));
+
+/** One upstream answer as choice `run`'s (reasoning split out, stop sequences applied); its usage is set by runChoices. */
+function readChoice(plan: ChatPlan, c: Completion, shared: boolean, run: number): Choice {
   let content = c.text;
   let reasoning = c.reasoning;
   if (plan.think && content) {
@@ -349,20 +360,21 @@ function readChoice(plan: ChatPlan, c: Completion, shared: boolean): Omit<Choice
     content = split.content;
     reasoning = reasoning ? `${reasoning}${split.reasoning && `\n${split.reasoning}`}` : split.reasoning;
   }
-  const { at, stop } = plan.stops.length ? firstStopMatch(content, plan.stops) : { at: -1, stop: undefined };
+  const match = plan.stops.length ? firstStopMatch(content, plan.stops) : undefined;
+  const at = match?.at ?? -1;
   if (at !== -1) content = content.slice(0, at);
   const toolCalls = plan.parallelToolCalls ? c.toolCalls : c.toolCalls.slice(0, 1);
-  const argsChars = toolCalls.reduce((n, t) => n + t.function.name.length + t.function.arguments.length, 0);
   // A native-n call's completion_tokens are all its choices': they say nothing of one choice's length.
   const tokens = shared ? undefined : c.usage?.completion_tokens;
   return {
     content,
     reasoning,
     toolCalls,
-    estimate: tokensOfChars(content.length + reasoning.length + argsChars),
-    ...(stop !== undefined && { stopSequence: stop }),
-    ...(c.logprobs && { logprobs: c.logprobs }),
     finish: finishReasonOf(at !== -1, toolCalls.length, c.finish, tokens, plan.maxTokens),
+    stopSequence: match?.stop,
+    usage: undefined!,
+    logprobs: c.logprobs,
+    run,
   };
 }
 

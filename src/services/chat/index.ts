@@ -1,7 +1,7 @@
 import type { ChatCompletionRequest } from '../../schemas/chat';
 import type { Services } from '../index';
 import type { Usage } from '../usage';
-import { choicesUsage, completeRuns, planChat, runsOf, streamRuns } from './engine';
+import { choicesUsage, completeRuns, planChat, runsOf, streamRuns, type Choice } from './engine';
 import type { ChatLogprobs } from './output';
 import { chatWriter, type FinishReason } from './stream';
 import type { ToolCall } from './tools';
@@ -49,24 +49,14 @@ export async function createChatCompletion(services: Services, req: ChatCompleti
   const choices = await completeRuns(services, runs, signal);
   return {
     stream: false,
-    body: {
-      id,
-      object: 'chat.completion',
-      created,
-      model: req.model,
-      choices: choices.map((c, index) => ({
-        index,
-        message: {
-          role: 'assistant',
-          content: c.toolCalls.length && !c.content ? null : c.content,
-          refusal: null,
-          ...(c.reasoning && { reasoning_content: c.reasoning }),
-          ...(c.toolCalls.length && { tool_calls: c.toolCalls }),
-        },
-        logprobs: c.logprobs ?? null,
-        finish_reason: c.finish,
-      })),
-      usage: choicesUsage(runs, choices),
-    },
+    body: { id, object: 'chat.completion', created, model: req.model, choices: choices.map(answerOf), usage: choicesUsage(runs, choices) },
   };
+}
+
+/** A choice as chat.completion's `choices[index]`; the optional message fields set only when there is something in them. */
+function answerOf(c: Choice, index: number): ChatCompletion['choices'][number] {
+  const message: ChatCompletionMessage = { role: 'assistant', content: c.toolCalls.length && !c.content ? null : c.content, refusal: null };
+  if (c.reasoning) message.reasoning_content = c.reasoning;
+  if (c.toolCalls.length) message.tool_calls = c.toolCalls;
+  return { index, message, logprobs: c.logprobs ?? null, finish_reason: c.finish };
 }

@@ -9,8 +9,9 @@ type ResponseFormat = NonNullable<ChatCompletionRequest['response_format']>;
  * `response_format.json_schema`; qwq, mistral-small and gemma-3 take it as `guided_json`;
  * OpenAI-input models take OpenAI's shape; gpt-oss takes Responses `text.format`.
  */
-export function jsonModeInputs(format: ResponseFormat | null | undefined, profile: ChatProfile, model: string): Record<string, unknown> {
-  if (!format || format.type === 'text') return {};
+export function jsonModeInputs(format: ResponseFormat | null | undefined, profile: ChatProfile, model: string): Record<string, unknown> | undefined {
+  // Undefined without JSON mode (the common request allocates nothing).
+  if (!format || format.type === 'text') return undefined;
   const schema = format.type === 'json_schema' ? (format.json_schema.schema ?? { type: 'object' }) : { type: 'object' };
   switch (profile.json) {
     case 'openai':

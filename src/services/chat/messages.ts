@@ -70,9 +70,11 @@ export function checkMessages(messages: readonly ChatMessage[], profile: ChatPro
 
 /**
  * Downloads / decodes every image, keyed by "message.part": at most `limits.maxCount` URLs (refused
- * before any download), `limits.concurrency` at a time, `limits.maxTotalBytes` in all.
+ * before any download), `limits.concurrency` at a time, `limits.maxTotalBytes` in all. Only for
+ * requests with images (checkMessages counts them): the others build their conversation without a promise.
  */
-async function loadImages(messages: readonly ChatMessage[], needBytes: boolean, limits: Config['urlInputs'], signal?: AbortSignal): Promise<Map<string, ImageInput>> {
+export async function loadImages(messages: readonly ChatMessage[], profile: ChatProfile, limits: Config['urlInputs'], signal?: AbortSignal): Promise<Map<string, ImageInput>> {
+  const needBytes = profile.vision === 'image-field' || profile.vision === 'image-to-text';
   const jobs: { key: string; url: string; param: string }[] = [];
   messages.forEach((m, i) => {
     if (m.role !== 'user' || typeof m.content === 'string') return;
@@ -100,15 +102,18 @@ function estimate(messages: readonly ChatMessage[], images: number): number {
 }
 
 /** Names of the functions called earlier, by call id (tool results name the function they answer). */
-function callNames(messages: readonly ChatMessage[]): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const m of messages) if (m.role === 'assistant') for (const c of m.tool_calls ?? []) names.set(c.id, c.function.name);
+function callNames(messages: readonly ChatMessage[]): Map<string, string> | undefined {
+  // Made only for a conversation with tool calls: most have none.
+  let names: Map<string, string> | undefined;
+  for (const m of messages) if (m.role === 'assistant' && m.tool_calls) for (const c of m.tool_calls) (names ??= new Map()).set(c.id, c.function.name);
   return names;
 }
 
-function chatMessages(messages: readonly ChatMessage[], profile: ChatProfile, images: Map<string, ImageInput>): Json[] {
+const same = (id: string) => id;
+
+function chatMessages(messages: readonly ChatMessage[], profile: ChatProfile, images: ReadonlyMap<string, ImageInput>): Json[] {
   const legacy = profile.api === 'legacy';
-  const id = legacy ? upstreamCallId : (x: string) => x;
+  const id = legacy ? upstreamCallId : same;
   const names = legacy ? callNames(messages) : undefined;
   return messages.map((m, i): Json => {
     switch (m.role) {
@@ -146,7 +151,7 @@ function chatMessages(messages: readonly ChatMessage[], profile: ChatProfile, im
 }
 
 /** Responses input: leading system/developer text becomes `instructions`, the rest input items. */
-function responsesInput(messages: readonly ChatMessage[], images: Map<string, ImageInput>): Json {
+function responsesInput(messages: readonly ChatMessage[], images: ReadonlyMap<string, ImageInput>): Json {
   const instructions: string[] = [];
   const input: Json[] = [];
   messages.forEach((m, i) => {
@@ -186,19 +191,13 @@ function responsesInput(messages: readonly ChatMessage[], images: Map<string, Im
   return { ...(instructions.length && { instructions: instructions.join('\n\n') }), input };
 }
 
+const NO_IMAGES: ReadonlyMap<string, ImageInput> = new Map();
+
 /**
  * The input fields carrying the conversation (messages / instructions + input / prompt, image),
- * after checkMessages. Images are downloaded or decoded here.
+ * after checkMessages, with the request's images as loadImages gave them.
  */
-export async function buildConversation(
-  messages: readonly ChatMessage[],
-  profile: ChatProfile,
-  imageCount: number,
-  limits: Config['urlInputs'],
-  signal?: AbortSignal,
-): Promise<Json> {
-  const needBytes = profile.vision === 'image-field' || profile.vision === 'image-to-text';
-  const images = imageCount ? await loadImages(messages, needBytes, limits, signal) : new Map<string, ImageInput>();
+export function conversationInputs(messages: readonly ChatMessage[], profile: ChatProfile, images: ReadonlyMap<string, ImageInput> = NO_IMAGES): Json {
   const firstBytes = () => Array.from(images.values())[0]?.bytes;
 
   if (profile.vision === 'image-to-text') {

@@ -143,10 +143,11 @@ export function reasoningInputs(
   api: 'legacy' | 'openai' | 'responses',
   reasoning: boolean,
   takes: (param: string) => boolean | undefined = () => undefined,
-): Record<string, unknown> {
-  if (!thinking || !reasoning) return {};
+): Record<string, unknown> | undefined {
+  // Undefined when there is nothing to add (the common request allocates nothing).
+  if (!thinking || !reasoning) return undefined;
   if (api === 'responses') {
-    if (thinking === 'on') return {};
+    if (thinking === 'on') return undefined;
     return { reasoning: { effort: thinking === 'minimal' || thinking === 'none' ? 'low' : thinking } };
   }
   const kwargs = takes('chat_template_kwargs');

@@ -70,10 +70,11 @@ export function upstreamCallId(id: string): string {
  * at all (Workers AI's own models do not all honour it); a named function is forced by sending
  * only that tool with `required` where the dialect has no named choice.
  */
-export function toolInputs(req: ChatCompletionRequest, profile: ChatProfile): Json {
+export function toolInputs(req: ChatCompletionRequest, profile: ChatProfile): Json | undefined {
   const tools = req.tools ?? [];
   const choice = req.tool_choice;
-  if (!tools.length || choice === 'none') return {};
+  // Undefined when no tools go upstream (the common request allocates nothing).
+  if (!tools.length || choice === 'none') return undefined;
   const named = choice && typeof choice === 'object' ? choice.function.name : undefined;
   if (profile.api === 'responses') {
     return {

@@ -80,7 +80,7 @@ const LIST_BODY_TTL_MS = 60_000;
 export class Catalog {
   #cached?: { at: number; models: CatalogModel[]; byName: Map<string, CatalogModel> };
   #inflight?: Promise<CatalogModel[]>;
-  readonly #schemas = new Map<string, { until: number; schema: Promise<ModelSchema | null> }>();
+  readonly #schemas = new Map<string, { until: number; schema: Promise<ModelSchema | null>; value?: ModelSchema | null }>();
   /** `/v1/models` answers as JSON text, per protocol filter, while the catalog they came from is current. */
   readonly #listBodies = new Map<string, { models: CatalogModel[]; extra: readonly object[]; until: number; body: string }>();
   /** Alias moves already logged (one line each per isolate). */
@@ -233,18 +233,27 @@ export class Catalog {
     const now = Date.now();
     const hit = this.#schemas.get(id);
     if (hit && now < hit.until) return hit.schema;
-    const entry = {
+    const entry: { until: number; schema: Promise<ModelSchema | null>; value?: ModelSchema | null } = {
       until: now + this.#ttlMs,
-      schema: this.#upstream.schema(id).catch((err: unknown) => {
-        console.warn(JSON.stringify({ level: 'warn', msg: 'model schema unavailable', model: id, error: String(err) }));
-        entry.until = Math.min(entry.until, Date.now() + SCHEMA_RETRY_MS);
-        return null;
-      }),
+      schema: this.#upstream.schema(id).then(
+        (schema) => (entry.value = schema),
+        (err: unknown) => {
+          console.warn(JSON.stringify({ level: 'warn', msg: 'model schema unavailable', model: id, error: String(err) }));
+          entry.until = Math.min(entry.until, Date.now() + SCHEMA_RETRY_MS);
+          return (entry.value = null);
+        },
+      ),
     };
     // Ids come from the catalog, or from clients while it is unreachable: keep the map bounded.
     if (this.#schemas.size >= 512) this.#schemas.clear();
     this.#schemas.set(id, entry);
     return entry.schema;
+  }
+
+  /** What schema(id) resolves to when it is already read and current, so that a request need not wait on its promise; undefined otherwise. */
+  schemaNow(id: string): ModelSchema | null | undefined {
+    const hit = this.#schemas.get(id);
+    return hit && Date.now() < hit.until ? hit.value : undefined;
   }
 
   /** The catalog entry for a client model name (alias, full id or short name), if any; a retired model is a 410. */
@@ -256,9 +265,11 @@ export class Catalog {
 
   /** Resolves a client model name (alias, full id or unique short name) and checks it can serve `protocol`. */
   async resolve(requested: string, protocol: Protocol, aliases?: RequestAliases): Promise<ResolvedModel> {
+    // A current catalog is used as is: no promise to wait on (list() and #byName() are async).
+    const cached = this.#cached;
     let byName: Map<string, CatalogModel>;
     try {
-      byName = await this.#byName();
+      byName = cached && Date.now() - cached.at < this.#ttlMs ? cached.byName : await this.#byName();
     } catch (err) {
       // Catalog unreachable: let the upstream judge the model (5007 still maps to 404, 5028 to a retirement).
       console.warn(JSON.stringify({ level: 'warn', msg: 'model catalog unavailable', error: String(err) }));
@@ -269,20 +280,28 @@ export class Catalog {
     if (found.retired) throw modelRetired(requested, found.retired.day, found.retired.replacement);
     const entry = found.entry;
     if (!entry) throw modelNotFound(requested);
-    const chatless = protocol === 'openai-chat' && entry.task?.name === 'Text Generation' && !(await this.#takesChat(entry));
-    if (chatless || !(await this.protocolsFor(entry)).includes(protocol)) {
+    const chatless = protocol === 'openai-chat' && entry.task?.name === 'Text Generation' && !(this.#readsChat(entry) ?? (await this.#takesChat(entry)));
+    // Only the classified tasks (image, speech models) need a promise for their protocols.
+    const classifier = TASK_CLASSIFIERS[entry.task?.name];
+    if (chatless || !(classifier ? await classifier.protocols(entry, this) : protocolsOf(entry)).includes(protocol)) {
       const reason = chatless || DECISION_MODEL.test(entry.name)
         ? `The model \`${requested}\` is a decision model (it takes a state and typed questions, not messages), so it cannot be used with ${ENDPOINT_OF[protocol]}.`
         : await TASK_CLASSIFIERS[entry.task?.name]?.unsupported(entry, protocol, requested, this);
       throw modelNotSupported(reason ?? `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`);
     }
-    return { requested, id: entry.name, entry, ...(found.fallbacks?.length && { fallbacks: found.fallbacks }) };
+    return { requested, id: entry.name, entry, fallbacks: found.fallbacks?.length ? found.fallbacks : undefined };
   }
 
   /** Whether a Text Generation model's schema (when one is readable) takes chat input. */
   async #takesChat(entry: CatalogModel): Promise<boolean> {
     const schema = await this.schema(entry.name);
     return !schema || isChatSchema(schema);
+  }
+
+  /** #takesChat without a promise, from a schema already read; undefined when it is not. */
+  #readsChat(entry: CatalogModel): boolean | undefined {
+    const known = this.schemaNow(entry.name);
+    return known === undefined ? undefined : !known || isChatSchema(known);
   }
 
   /** `llama-3.1-8b-instruct` or `meta/llama-3.1-8b-instruct` when exactly one catalog id ends with it. */

@@ -11,14 +11,15 @@ export function createBindingUpstream(ai: Ai, gateway?: RunOptions['gateway']): 
     async run(model, inputs, options: RunOptions = {}) {
       try {
         const gw = options.gateway ?? gateway;
-        // The binding's types only know literal model names; ids here come from the live catalog.
         // rejectIfBusy is documented (changelog 2026-09-17) but not yet in @cloudflare/workers-types 5.20261117.1.
-        return await (ai.run as (m: string, i: unknown, o: AiOptions & { rejectIfBusy?: boolean }) => Promise<unknown>)(model, inputs, {
-          ...(options.signal && { signal: options.signal }),
-          ...(gw && { gateway: options.metadata ? { ...gw, metadata: options.metadata } : gw }),
-          ...(options.sessionAffinity && { extraHeaders: { [SESSION_AFFINITY_HEADER]: options.sessionAffinity } }),
-          ...(options.rejectIfBusy && { rejectIfBusy: true }),
-        });
+        // Set field by field (only those in use), not by spreads: this runs on every call.
+        const o: AiOptions & { rejectIfBusy?: boolean } = {};
+        if (options.signal) o.signal = options.signal;
+        if (gw) o.gateway = options.metadata ? { ...gw, metadata: options.metadata } : gw;
+        if (options.sessionAffinity) o.extraHeaders = { [SESSION_AFFINITY_HEADER]: options.sessionAffinity };
+        if (options.rejectIfBusy) o.rejectIfBusy = true;
+        // The binding's types only know literal model names; ids here come from the live catalog.
+        return await (ai.run as (m: string, i: unknown, o: AiOptions & { rejectIfBusy?: boolean }) => Promise<unknown>)(model, inputs, o);
       } catch (err) {
         throw toUpstreamError(err);
       }
