@@ -19,12 +19,11 @@
  * 100 µs to discard, which would swamp what is being measured.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchMiniflare } from './miniflare.mjs';
 import { PARAMS } from './params.mjs';
+import { startWorker, threadCpuMs } from './workerd.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values, positionals } = parseArgs({
@@ -38,34 +37,6 @@ if (!positionals.length) {
 const body =
   values.body ?? (values.path === '/v1/chat/completions' ? JSON.stringify({ model: PARAMS.models.chat, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say something short.' }] }) : undefined);
 
-const statOf = (pid) => {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return { comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), ppid: Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) };
-};
-const workerds = () =>
-  new Set(
-    readdirSync('/proc').filter((e) => {
-      try {
-        const s = /^\d+$/.test(e) && statOf(e);
-        return s && s.ppid === process.pid && s.comm.startsWith('workerd');
-      } catch {
-        return false;
-      }
-    }),
-  );
-/** Run time in ms of each thread of `pid` (schedstat, nanoseconds), summed by thread name. */
-function threads(pid) {
-  const byName = {};
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      byName[name] = (byName[name] ?? 0) + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
-    } catch {
-      // The thread ended while we looked.
-    }
-  }
-  return byName;
-}
 const total = (t) => Object.values(t).reduce((a, b) => a + b, 0);
 
 const workers = [];
@@ -78,10 +49,8 @@ for (const [i, spec] of positionals.entries()) {
     { cwd: root, encoding: 'utf8' },
   );
   if (built.status !== 0) throw new Error(`${spec}: build failed\n${built.stdout}\n${built.stderr}`);
-  const before = workerds();
-  const mf = benchMiniflare(join(outdir, `${basename(file, '.ts')}.js`), PARAMS);
-  const url = (await mf.ready).href.replace(/\/$/, '') + values.path;
-  const pid = [...workerds()].find((p) => !before.has(p));
+  const { mf, url: base, pid } = await startWorker(join(outdir, `${basename(file, '.ts')}.js`));
+  const url = base + values.path;
   workers.push({ spec, mf, url, pid });
 }
 
@@ -93,7 +62,7 @@ const once = async (w) => {
 };
 try {
   for (let i = 0; i < 300; i++) for (const w of workers) await once(w);
-  for (const w of workers) w.before = threads(w.pid);
+  for (const w of workers) w.before = threadCpuMs(w.pid);
   const end = performance.now() + Number(values.seconds) * 1000;
   let rounds = 0;
   while (performance.now() < end) {
@@ -102,7 +71,7 @@ try {
   }
   let first;
   for (const w of workers) {
-    const after = threads(w.pid);
+    const after = threadCpuMs(w.pid);
     const spent = Object.fromEntries(Object.entries(after).map(([name, ms]) => [name, ms - (w.before[name] ?? 0)]));
     const us = (total(spent) / rounds) * 1000;
     first ??= us;

@@ -9,13 +9,13 @@
  * Then the time to the first content byte of a slow stream, and the production bundle's gzip size.
  * Prints a table and writes the figures to bench/results.json (git-ignored).
  */
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchMiniflare } from './miniflare.mjs';
 import { PARAMS } from './params.mjs';
+import { cpuMs, startWorker } from './workerd.mjs';
 import { measure as measureBundle, summary } from '../scripts/bundle-size.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -216,70 +216,6 @@ async function build() {
     // The same figures as `npm run build` and test/build/bundle.mjs (gzip -9), with the parts (`npm run size`).
     bundle: measureBundle(join(out('production'), 'index.js'), { parts: true }),
   };
-}
-
-// ---------- workerd processes ----------
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** Fields of /proc/<pid>/stat after the command name (which may hold spaces): [0] is field 3. */
-function statFields(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), fields: stat.slice(stat.lastIndexOf(')') + 2).split(' ') };
-}
-
-/** The workerd processes this Node process has spawned. */
-function workerdChildren() {
-  const found = new Set();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const { comm, fields } = statFields(entry);
-      if (Number(fields[1]) === process.pid && comm.startsWith('workerd')) found.add(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
-}
-
-/**
- * CPU time of a process in ms, all threads: the sum of each thread's run time from
- * /proc/<pid>/task/<tid>/schedstat (nanoseconds, so one request can be timed), else utime + stime
- * from /proc/<pid>/stat (clock ticks, 10 ms each) where schedstat is missing.
- */
-function cpuMs(pid) {
-  try {
-    let ns = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      } catch {
-        // The thread ended while we looked.
-      }
-    }
-    if (ns > 0) return ns / 1e6;
-  } catch {
-    // No schedstat: fall back to the coarse counters.
-  }
-  const { fields } = statFields(pid);
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-async function startWorker(scriptPath) {
-  const before = workerdChildren();
-  const started = performance.now();
-  const mf = benchMiniflare(scriptPath, PARAMS);
-  const url = (await mf.ready).href.replace(/\/$/, '');
-  const pids = [...workerdChildren()].filter((p) => !before.has(p));
-  if (pids.length !== 1) throw new Error(`expected one new workerd process, found ${pids.length}`);
-  return { mf, url, pid: pids[0], readyMs: performance.now() - started, readyCpuMs: cpuMs(pids[0]) };
 }
 
 // ---------- measuring ----------
