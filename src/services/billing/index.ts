@@ -21,8 +21,10 @@ export function costFor(entry: CatalogModel | undefined, metered: Metered): Cost
 
 /** Token usage with its cost; cached prompt tokens (prefix caching) are billed at the cached rate where there is one. */
 export function pricedUsage<U extends Usage>(entry: CatalogModel | undefined, usage: U): U & Cost {
-  const cost = costOf(priceOf(entry), { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, cachedTokens: usage.prompt_tokens_details?.cached_tokens });
-  return { ...usage, cost, neurons: neuronsOf(cost) };
+  return {
+    ...usage,
+    ...costFor(entry, { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, cachedTokens: usage.prompt_tokens_details?.cached_tokens }),
+  };
 }
 
 /** Sums costs; any unknown (or unpriced) part makes the sum unknown. */

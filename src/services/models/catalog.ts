@@ -77,10 +77,20 @@ function createdSeconds(model: CatalogModel): number {
 const LIST_BODY_TTL_MS = 60_000;
 
 /** Live catalog with a per-isolate TTL cache, alias resolution and task-based classification. */
+/** A model's schema as read (`value`, once it has arrived), until `until`. */
+interface SchemaEntry {
+  until: number;
+  schema: Promise<ModelSchema | null>;
+  value?: ModelSchema | null;
+}
+
+/** Whether a Text Generation model's schema (when one is readable) takes chat input. */
+const takesChat = (schema: ModelSchema | null): boolean => !schema || isChatSchema(schema);
+
 export class Catalog {
   #cached?: { at: number; models: CatalogModel[]; byName: Map<string, CatalogModel> };
   #inflight?: Promise<CatalogModel[]>;
-  readonly #schemas = new Map<string, { until: number; schema: Promise<ModelSchema | null>; value?: ModelSchema | null }>();
+  readonly #schemas = new Map<string, SchemaEntry>();
   /** `/v1/models` answers as JSON text, per protocol filter, while the catalog they came from is current. */
   readonly #listBodies = new Map<string, { models: CatalogModel[]; extra: readonly object[]; until: number; body: string }>();
   /** Alias moves already logged (one line each per isolate). */
@@ -233,7 +243,7 @@ export class Catalog {
     const now = Date.now();
     const hit = this.#schemas.get(id);
     if (hit && now < hit.until) return hit.schema;
-    const entry: { until: number; schema: Promise<ModelSchema | null>; value?: ModelSchema | null } = {
+    const entry: SchemaEntry = {
       until: now + this.#ttlMs,
       schema: this.#upstream.schema(id).then(
         (schema) => (entry.value = schema),
@@ -280,7 +290,12 @@ export class Catalog {
     if (found.retired) throw modelRetired(requested, found.retired.day, found.retired.replacement);
     const entry = found.entry;
     if (!entry) throw modelNotFound(requested);
-    const chatless = protocol === 'openai-chat' && entry.task?.name === 'Text Generation' && !(this.#readsChat(entry) ?? (await this.#takesChat(entry)));
+    let chatless = false;
+    if (protocol === 'openai-chat' && entry.task?.name === 'Text Generation') {
+      // A schema already read is taken as is, without waiting on its promise.
+      const known = this.schemaNow(entry.name);
+      chatless = !takesChat(known !== undefined ? known : await this.schema(entry.name));
+    }
     // Only the classified tasks (image, speech models) need a promise for their protocols.
     const classifier = TASK_CLASSIFIERS[entry.task?.name];
     if (chatless || !(classifier ? await classifier.protocols(entry, this) : protocolsOf(entry)).includes(protocol)) {
@@ -290,18 +305,6 @@ export class Catalog {
       throw modelNotSupported(reason ?? `The model \`${requested}\` is a ${entry.task?.name ?? 'non-chat'} model and cannot be used with ${ENDPOINT_OF[protocol]}.`);
     }
     return { requested, id: entry.name, entry, fallbacks: found.fallbacks?.length ? found.fallbacks : undefined };
-  }
-
-  /** Whether a Text Generation model's schema (when one is readable) takes chat input. */
-  async #takesChat(entry: CatalogModel): Promise<boolean> {
-    const schema = await this.schema(entry.name);
-    return !schema || isChatSchema(schema);
-  }
-
-  /** #takesChat without a promise, from a schema already read; undefined when it is not. */
-  #readsChat(entry: CatalogModel): boolean | undefined {
-    const known = this.schemaNow(entry.name);
-    return known === undefined ? undefined : !known || isChatSchema(known);
   }
 
   /** `llama-3.1-8b-instruct` or `meta/llama-3.1-8b-instruct` when exactly one catalog id ends with it. */
