@@ -37,6 +37,18 @@ async function newKey(env: Env, body: Record<string, unknown>): Promise<{ id: st
 const bearer = (secret: string) => ({ headers: { authorization: `Bearer ${secret}` } });
 const chat = (env: Env, secret: string, extra: Record<string, unknown> = {}) =>
   postJson(env, '/v1/chat/completions', { model: LLAMA, messages: [{ role: 'user', content: 'Hi' }], ...extra }, bearer(secret));
+/** `count` chats sent at once with `secret`; `release` is called when `releaseAt` of them are answered. */
+const sendBurst = (env: Env, secret: string, count: number, releaseAt: number, release: () => void) => {
+  let answered = 0;
+  return Promise.all(
+    Array.from({ length: count }, () =>
+      chat(env, secret).then((r) => {
+        if (++answered === releaseAt) release();
+        return r;
+      }),
+    ),
+  );
+};
 const usageOf = async (env: Env, id: string) => jsonOf(await asAdmin(env, `/admin/usage?key=${id}`));
 const nextUtcMidnight = () => {
   const d = new Date();
@@ -300,15 +312,7 @@ describe('the budget under concurrent requests (KeyLedger Durable Object in work
     const first = await chat(env, secret);
     expect(first.status).toBe(200);
     gated = true;
-    let answered = 0;
-    const burst = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        chat(env, secret).then((r) => {
-          if (++answered === 40) release();
-          return r;
-        }),
-      ),
-    );
+    const burst = await sendBurst(env, secret, 50, 40, release);
     const passed = burst.filter((r) => r.status === 200);
     const through = 1 + passed.length;
     expect(through).toBeLessThanOrEqual(11);
@@ -338,15 +342,7 @@ describe('the budget under concurrent requests (KeyLedger Durable Object in work
       return { response: 'Hello!', usage: USAGE };
     });
     const { secret } = await newKey(env, { name: 'cold', daily_budget_usd: 10 * COST });
-    let answered = 0;
-    const burst = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        chat(env, secret).then((r) => {
-          if (++answered === 49) release();
-          return r;
-        }),
-      ),
-    );
+    const burst = await sendBurst(env, secret, 50, 49, release);
     expect(burst.filter((r) => r.status === 200)).toHaveLength(1);
     const held = burst.find((r) => r.status === 429)!;
     expect(held.headers.get('x-should-retry')).toBe('true');
